@@ -127,14 +127,38 @@ def load() -> Gazetteer:
         _add(names, alias, canon, kind)
     _country_names(names)
     strong = set(names)
+    cities = set()
     for name, _country, population in _rows("cities.tsv"):
+        cities.add(name)
         _add(names, name, name, "place")
         if int(population) >= _BIG_CITY:
             strong.add(name)
     _subdivision_names(names, common, frozen_cues)
+    for place in {canon for canon, kind in names.values() if kind == "place"} - set(cities):
+        for form in _demonym_forms(place):
+            demonyms.setdefault(form, place)
     first = frozenset(row[0] for row in _rows("first_names.tsv"))
     weak = frozenset(n for n in names if n not in strong and n.lower() in common)
     return Gazetteer(names, first, common, frozen_cues, demonyms, weak)
+
+
+def _demonym_forms(place: str) -> set[str]:
+    """Likely nationality words for a country ("Korea" -> "Korean", "Tajikistan" -> "Tajik").
+
+    Over-generating is harmless: a form only matters if a text capitalises it.
+    """
+    if " " in place or len(place) < 4:
+        return set()
+    forms = set()
+    if place.endswith("istan"):
+        forms.add(place[:-5])
+    if place.endswith("ia"):
+        forms.add(place[:-2])
+    for stem in (place, place[:-1]):
+        for suffix in ("n", "an", "ian", "ese", "i", "ish"):
+            forms.add(stem + suffix)
+    forms.discard(place)
+    return forms | {form + "s" for form in forms}
 
 
 def _title(text: str) -> str:

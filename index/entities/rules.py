@@ -27,6 +27,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+
+import pycountry
 
 from index.entities.base import Entity, Extractor, register
 from index.entities.gazetteer import Gazetteer, load, lookup
@@ -40,15 +43,18 @@ _TOKEN = re.compile(
     r"|Co|Ltd|Bros|No|vs)\.(?=\s)"
     r"|[A-Z]\.(?=\s+[A-Z])"                     # an initial: George W. Bush
     r"|[^\W_][\w&]*(?:['\u2019\-][^\W_][\w&]*)*"
+    r"|&"
 )
 _POSSESSIVE = ("'s", "\u2019s", "'S", "\u2019S")
 #: Lower-case words that may sit inside a name between capitalised words.
 _CONNECT = frozenset({"of", "de", "del", "della", "da", "di", "du", "des", "van", "von",
-                      "der", "den", "la", "le", "al", "el", "bin", "ibn", "y"})
+                      "der", "den", "la", "le", "al", "el", "bin", "ibn", "y", "&"})
 #: Combining forms before a hyphen ("Sino-US"): not names themselves.
 _COMBINING = frozenset({"Sino", "Anglo", "Franco", "Indo", "Afro", "Euro", "Russo", "Pan",
                         "Greco", "Italo", "Austro", "Judeo", "Pro", "Anti", "Non", "Ex",
                         "Trans", "Post", "Pre", "Mid", "Inter"})
+_COMPASS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern",
+                      "Western", "Central", "Upper", "Lower", "New", "Old"})
 _PLACE_BEFORE = frozenset({"in", "at", "near", "from", "into", "outside", "across",
                            "toward", "towards", "via", "throughout", "visit", "visited",
                            "between", "around", "within"})
@@ -79,12 +85,39 @@ def _tokens(paragraph: str) -> list[tuple[str, int, int, bool, bool, bool]]:
     return out
 
 
+def _in_results(tokens: list, run: list[int]) -> bool:
+    """True if the name is followed by a score in a line of sports results."""
+    j = run[-1] + 1
+    if j >= len(tokens) or not tokens[j][0][:1].isdigit():
+        return False
+    return sum(1 for t in tokens if t[0][:1].isdigit()) >= 2
+
+
+def _is_country(name: str) -> bool:
+    return name in _countries()
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    g = load()
+    out = set()
+    for country in pycountry.countries:
+        for field in ("common_name", "name", "official_name"):
+            value = getattr(country, field, None)
+            if value:
+                hit = g.names.get(value)
+                out.add(hit[0] if hit else value)
+    out.update(("United Kingdom", "England", "Scotland", "Wales", "Northern Ireland",
+                "Russia", "Iran", "Syria", "Vietnam", "Soviet Union", "Yugoslavia"))
+    return frozenset(out)
+
+
 def _is_caps_paragraph(tokens: list[tuple[str, int, int, bool, bool]]) -> bool:
     letters = [t[0] for t in tokens if t[0][0].isalpha()]
     if not letters:
         return False
     upper = sum(1 for w in letters if w.isupper() and len(w) > 1)
-    return upper >= 2 and upper * 3 >= len(letters) * 2
+    return upper >= 1 and upper * 3 >= len(letters) * 2
 
 
 class _Candidate:
@@ -165,7 +198,9 @@ class _Reader:
         # Sentence case: drop common words from the front while they start the sentence.
         while words and initial:
             w = words[0]
-            if w.lower() in g.common and (w not in g.names or w in g.weak) and not (
+            if any(lookup(" ".join(words[:k])) for k in range(min(4, len(words)), 1, -1)):
+                break
+            if w.lower() in g.common and (lookup(w) is None or w in g.weak) and not (
                     w in g.first_names and len(words) > 1):
                 run, words, initial = run[1:], words[1:], False
             else:
@@ -175,7 +210,7 @@ class _Reader:
             run, words, initial = run[1:], words[1:], False
         while words and (words[-1] in _CONNECT or "stop" in g.cues.get(words[-1], ())):
             run, words = run[:-1], words[:-1]
-        if words:
+        if words and (len(words) > 1 or len(words[0]) > 1):
             self._classify(para, text, tokens, run, words, initial)
 
     # -- classification -------------------------------------------------------------
@@ -192,9 +227,15 @@ class _Reader:
         surface = text[tokens[run[0]][1]:tokens[run[-1]][2]]
         hit = g.names.get(surface) or lookup(surface)
         if hit is not None and not (initial and surface in g.weak):
-            self._emit(para, tokens, run, hit[1], initial)
+            kind = hit[1]
+            if kind == "place" and _in_results(tokens, run) and not _is_country(hit[0]):
+                kind = "org"  # a club named after its town: "Leeds 2 Chelsea 1"
+            self._emit(para, tokens, run, kind, initial)
             return
-        if "org" in cues.get(words[-1], ()) or (
+        if "misc" in cues.get(words[-1], ()) or all(w in g.demonyms or w in _COMPASS
+                                                     for w in words):
+            return
+        if "&" in words or "org" in cues.get(words[-1], ()) or (
                 len(words) > 2 and "org" in cues.get(words[0], ()) and words[1] == "of"):
             self._emit(para, tokens, run, "org", initial)
             return
@@ -247,8 +288,10 @@ class _Reader:
         i, j = run[0], run[-1]
         before = tokens[i - 1][0] if i > 0 and not tokens[i][3] else ""
         after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
-        if after[:1].isdigit() and sum(1 for t in tokens if t[0][0].isdigit()) >= 2:
+        if _in_results(tokens, run):
             return "org"  # a sports result: "Leicestershire 22 points, Somerset 4"
+        if len(run) == 1 and tokens[i][0].isupper() and 1 < len(tokens[i][0]) < 6:
+            return "org"  # an unknown acronym is far more often a body than a person
         if after in _PERSON_AFTER:
             return "person"
         if before in _PLACE_BEFORE:
@@ -275,6 +318,9 @@ def _caps_paragraph(g: Gazetteer, para: int, text: str, memory: dict[str, str],
                 hit = lookup(phrase)
                 if hit is not None and phrase.title() not in g.weak:
                     kind = hit[1]
+                    if (kind == "place" and not _is_country(hit[0])
+                            and _in_results(tokens, list(range(i, last + 1)))):
+                        kind = "org"
             if kind is not None:
                 out.append((kind, start, end))
                 i = last
@@ -318,7 +364,7 @@ def find_spans(paragraphs: Sequence[str]) -> list[list[tuple[str, int, int]]]:
 
 #: The kind of a capitalised name that no rule explains; "" drops it.
 _DEFAULT_MULTI = "person"
-_DEFAULT_SINGLE = "person"
+_DEFAULT_SINGLE = ""
 
 
 @register

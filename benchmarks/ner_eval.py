@@ -1,0 +1,150 @@
+"""Score an entity extractor against CoNLL gold annotations (exact-span micro P/R/F1).
+
+Usage::
+
+    .venv/bin/python benchmarks/ner_eval.py [--extractor rules] [--gold PATH] [--limit N]
+
+PER, LOC and ORG are scored as person, place and org (MISC is ignored). Each article's
+sentences are given, detokenised, as its paragraphs. Prints a table, the extractor's
+speed in paragraphs per second, and one JSON line with the same numbers.
+
+Exit status: 0 after scoring; 2 when the gold file is absent (it lives in ``../shared``,
+which a fresh clone does not have), so a script cannot mistake "not scored" for a score;
+1 when the extractor cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.conll import GoldArticle, read_conll  # noqa: E402
+from index.entities import KINDS, get_extractor  # noqa: E402
+from index.errors import ExtractorError  # noqa: E402
+
+__all__ = ["DEFAULT_GOLD", "Scores", "score", "evaluate", "main"]
+
+DEFAULT_GOLD = ROOT.parent / "shared" / "ner-gold" / "conllpp_dev.txt"
+
+Span = tuple[str, int, int, int]  # kind, paragraph index, start, end
+
+
+class Scores:
+    """True positive, false positive and false negative counts, overall and per kind."""
+
+    def __init__(self) -> None:
+        self.tp: Counter[str] = Counter()
+        self.fp: Counter[str] = Counter()
+        self.fn: Counter[str] = Counter()
+
+    def add(self, gold: Iterable[Span], found: Iterable[Span]) -> None:
+        """Count one article's spans; a found span is right only if kind and span match."""
+        gold_set, found_set = set(gold), set(found)
+        for kind, *_ in gold_set & found_set:
+            self.tp[kind] += 1
+        for kind, *_ in found_set - gold_set:
+            self.fp[kind] += 1
+        for kind, *_ in gold_set - found_set:
+            self.fn[kind] += 1
+
+    def prf(self, kind: str | None = None) -> tuple[float, float, float, int]:
+        """Precision, recall, F1 and gold count, for one kind or all (``None``)."""
+        keys = [kind] if kind else list(KINDS)
+        tp = sum(self.tp[k] for k in keys)
+        fp = sum(self.fp[k] for k in keys)
+        fn = sum(self.fn[k] for k in keys)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f, tp + fn
+
+    def as_dict(self) -> dict:
+        out = {}
+        for kind in (None, *KINDS):
+            p, r, f, n = self.prf(kind)
+            out[kind or "overall"] = {"precision": round(p, 4), "recall": round(r, 4),
+                                      "f1": round(f, 4), "gold": n}
+        return out
+
+
+def _spans(spans: list[list[tuple[str, int, int]]]) -> list[Span]:
+    return [(kind, p, s, e) for p, para in enumerate(spans) for kind, s, e in para]
+
+
+def score(articles: Iterable[GoldArticle], extractor: object) -> tuple[Scores, int, float]:
+    """Run *extractor* on each article and score it.
+
+    :param extractor: an :class:`~index.entities.Extractor`
+    :returns: the scores, the number of paragraphs and the seconds spent extracting
+    """
+    scores = Scores()
+    paragraphs = 0
+    seconds = 0.0
+    for article in articles:
+        t0 = time.perf_counter()
+        found = extractor.extract(article.paragraphs)
+        seconds += time.perf_counter() - t0
+        paragraphs += len(article.paragraphs)
+        found_spans = [[(e.kind, e.start, e.end) for e in para] for para in found]
+        scores.add(_spans(article.spans), _spans(found_spans))
+    return scores, paragraphs, seconds
+
+
+def evaluate(gold: Path, extractor: str = "rules", limit: int | None = None) -> dict:
+    """Score a registered extractor on a gold file; the result as a JSON-ready dict."""
+    articles = read_conll(str(gold), limit)
+    ext = get_extractor(extractor)
+    try:
+        extractor_obj = ext
+        # Warm up so one-off loading is not counted as extraction time.
+        extractor_obj.extract(["Warm-up paragraph in London."])
+        scores, paragraphs, seconds = score(articles, extractor_obj)
+    finally:
+        ext.close()
+    return {"extractor": extractor, "gold": str(gold), "articles": len(articles),
+            "paragraphs": paragraphs,
+            "paragraphs_per_second": round(paragraphs / seconds, 1) if seconds else None,
+            "scores": scores.as_dict()}
+
+
+def _table(result: dict) -> str:
+    lines = [f"{'kind':<8} {'P':>7} {'R':>7} {'F1':>7} {'gold':>6}"]
+    for kind, row in result["scores"].items():
+        lines.append(f"{kind:<8} {row['precision']:>7.3f} {row['recall']:>7.3f} "
+                     f"{row['f1']:>7.3f} {row['gold']:>6}")
+    lines.append(f"{result['paragraphs']} paragraphs in {result['articles']} articles, "
+                 f"{result['paragraphs_per_second']} paragraphs/s ({result['extractor']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--extractor", default="rules", help="a registered extractor name")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="CoNLL gold file")
+    parser.add_argument("--limit", type=int, default=None, help="score only N articles")
+    args = parser.parse_args(argv)
+    if not args.gold.is_file():
+        print(f"ner_eval: gold file not found: {args.gold} (it comes from ../shared; "
+              "nothing was scored)", file=sys.stderr)
+        return 2
+    try:
+        result = evaluate(args.gold, args.extractor, args.limit)
+    except ExtractorError as exc:
+        print(f"ner_eval: {exc}", file=sys.stderr)
+        return 1
+    print(_table(result))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
