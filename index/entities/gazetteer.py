@@ -174,6 +174,9 @@ def lookup(text: str) -> tuple[str, str] | None:
     longer than an acronym, its title-cased form ("CHINA" -> "China").
     """
     names = load().names
+    hit = names.get(text)
+    if hit is not None:
+        return hit
     text = clean(text)
     hit = names.get(text)
     if hit is None and "." in text:

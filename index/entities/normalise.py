@@ -68,11 +68,16 @@ def resolve_people(names: list[str]) -> dict[str, str]:
     :param names: every person name (already canonical) seen in the article
     :returns: the names that change, mapped to their full form
     """
-    full = sorted({n for n in names if " " in n}, key=len, reverse=True)
+    full = {n for n in names if " " in n}
+    by_word: dict[str, set[str]] = {}
+    for f in full:
+        for word in f.split(" "):
+            by_word.setdefault(word, set()).add(f)
     mapping: dict[str, str] = {}
     for name in set(names):
         words = name.split(" ")
-        found = {f for f in full if f != name and _contains(f.split(" "), words)}
+        found = {f for f in by_word.get(words[0], ())
+                 if f != name and _contains(f.split(" "), words)}
         # Prefer the longest: "Bill Clinton" within "President Bill Clinton" etc.
         longest = {f for f in found if not any(f != g and f in g for g in found)}
         if len(longest) == 1:

@@ -72,15 +72,20 @@ def _tokens(paragraph: str) -> list[tuple[str, int, int, bool, bool, bool]]:
     """
     out = []
     prev_end = 0
+    possessive_before = False
     for m in _TOKEN.finditer(paragraph):
         text, start, end = m.group(), m.start(), m.end()
-        gap = paragraph[prev_end:start]
-        initial = not out or _SENTENCE_GAP.search(gap) is not None
-        joined = bool(out) and not gap.strip() and not out[-1][4]
-        possessive = False
-        if text[-2:] in _POSSESSIVE and len(text) > 2:
-            text, end, possessive = text[:-2], end - 2, True
-        out.append((text, start, end, initial, possessive, joined))
+        if start - prev_end == 1 and paragraph[prev_end] == " ":
+            # the common case, a single space: same sentence, joined unless after "'s"
+            initial, joined = not out, bool(out) and not possessive_before
+        else:
+            gap = paragraph[prev_end:start]
+            initial = not out or _SENTENCE_GAP.search(gap) is not None
+            joined = bool(out) and not possessive_before and not gap.strip()
+        possessive_before = text[-2:] in _POSSESSIVE and len(text) > 2
+        if possessive_before:
+            text, end = text[:-2], end - 2
+        out.append((text, start, end, initial, possessive_before, joined))
         prev_end = m.end()
     return out
 
@@ -183,7 +188,7 @@ class _Reader:
             elif (run and word in _CONNECT and tok[5] and i + 1 < n
                   and tokens[i + 1][0][0].isupper() and tokens[i + 1][5]):
                 run.append(i)
-            else:
+            elif run:
                 self._close(para, text, tokens, run)
                 run = []
         self._close(para, text, tokens, run)
