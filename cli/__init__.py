@@ -1,0 +1,5 @@
+"""The ``searchlib`` command-line tool."""
+
+from cli.main import main
+
+__all__ = ["main"]

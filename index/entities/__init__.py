@@ -1,0 +1,46 @@
+"""Entity extraction: people, places and organisations named in each paragraph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from index.entities import (
+    rules,  # noqa: F401  (registers the "rules" extractor)
+    spacyner,  # noqa: F401
+)
+from index.entities.base import (
+    KINDS,
+    Entity,
+    Extractor,
+    extractor_names,
+    get_extractor,
+    register,
+)
+
+__all__ = [
+    "KINDS",
+    "Entity",
+    "Extractor",
+    "extract_entities",
+    "extractor_names",
+    "get_extractor",
+    "register",
+]
+
+
+@lru_cache(maxsize=4)
+def _shared(name: str) -> Extractor:
+    # Building an extractor loads gazetteers or a model: do it once per process and name.
+    return get_extractor(name)
+
+
+def extract_entities(paragraphs: Sequence[str], extractor: str = "rules") -> list[list[Entity]]:
+    """Find the entities in the paragraphs of ONE article.
+
+    :param paragraphs: the article's paragraphs in order (headline first, if it is to be
+        searched); names are resolved across them, so "Qin" takes "Qin Gang" from elsewhere
+    :param extractor: ``"rules"`` (default) or ``"spacy"``
+    :returns: for each paragraph, its entities with offsets into that paragraph
+    """
+    return _shared(extractor).extract(list(paragraphs))

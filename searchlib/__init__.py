@@ -1,0 +1,51 @@
+"""searchlib: search news articles paragraph by paragraph, by words and by named entities.
+
+>>> import searchlib
+>>> ix = searchlib.Index.open_or_create("my-index")
+>>> ix.add_paths(["examples/"])
+>>> for hit in ix.search("Taiwan").hits:
+...     print(hit.title, hit.paragraph, hit.highlight)
+"""
+
+from index.articles import Article
+from index.entities import Entity, extract_entities
+from index.errors import (
+    ArticleNotFoundError,
+    ExtractorError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    InputError,
+    QueryError,
+    SearchlibError,
+)
+from index.ingest import IngestReport, Progress
+from searchlib.results import ArticleView, Facet, Hit, Paragraph, Results, Stats
+from searchlib.searchindex import DEFAULT_INDEX, Index, resolve_index_path
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "ArticleNotFoundError",
+    "ArticleView",
+    "DEFAULT_INDEX",
+    "Entity",
+    "ExtractorError",
+    "Facet",
+    "Hit",
+    "Index",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexVersionError",
+    "IngestReport",
+    "InputError",
+    "Paragraph",
+    "Progress",
+    "QueryError",
+    "Results",
+    "SearchlibError",
+    "Stats",
+    "extract_entities",
+    "resolve_index_path",
+]

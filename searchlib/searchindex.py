@@ -1,0 +1,284 @@
+"""The :class:`Index`: one searchlib index on disk, to fill and to search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from index.articles import Article
+from index.entities import get_extractor
+from index.entities.base import KINDS, Extractor, check_extractor_name
+from index.errors import (
+    ArticleNotFoundError,
+    ExtractorError,
+    IndexNotFoundError,
+    SearchlibError,
+)
+from index.ingest import IngestReport, Progress, ingest_articles, ingest_paths
+from index.meta import META_FILE, IndexMeta, read_meta, write_meta
+from index.schema import build_schema, split_paragraph_id
+from index.writer import ArticleWriter
+from searchlib.facets import FacetTable
+from searchlib.highlight import mark, match_spans
+from searchlib.query import QueryParser, positive_terms
+from searchlib.results import (
+    ArticleView,
+    Facet,
+    Hit,
+    Paragraph,
+    Results,
+    Stats,
+    entity_names,
+)
+
+__all__ = ["Index", "DEFAULT_INDEX", "resolve_index_path"]
+
+#: Where the index lives when neither ``--index`` nor ``SEARCHLIB_INDEX`` says.
+DEFAULT_INDEX = "searchlib-index"
+
+
+def resolve_index_path(path: str | os.PathLike | None = None) -> Path:
+    """The index location: *path*, else ``$SEARCHLIB_INDEX``, else ``./searchlib-index``."""
+    return Path(path or os.environ.get("SEARCHLIB_INDEX") or DEFAULT_INDEX)
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+class Index:
+    """A searchlib index: a directory holding Whoosh files and ``searchlib.json``.
+
+    Use :meth:`open`, :meth:`create` or :meth:`open_or_create`, not the constructor. An
+    ``Index`` may be searched from several threads at once; writes take the index's lock,
+    so one process writes at a time while any number read the last commit.
+    """
+
+    def __init__(self, path: Path, ix: whoosh_index.FileIndex, meta: IndexMeta) -> None:
+        self.path = path
+        self._ix = ix
+        self.meta = meta
+        self._parser = QueryParser(ix.schema)
+        self._lock = threading.RLock()
+        self._searcher = None
+        self._facets: FacetTable | None = None
+        self._extractor: Extractor | None = None
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> Index:
+        """Open an existing index.
+
+        :raises IndexNotFoundError: if there is none at *path*
+        :raises IndexVersionError: if it was written with another schema version
+        """
+        where = resolve_index_path(path)
+        meta = read_meta(where)
+        try:
+            ix = whoosh_index.open_dir(str(where))
+        except whoosh_index.EmptyIndexError:
+            raise IndexNotFoundError(f"{where}: searchlib.json is there but the Whoosh "
+                                     "files are missing; re-create the index") from None
+        return cls(where, ix, meta)
+
+    @classmethod
+    def create(cls, path: str | os.PathLike | None = None, extractor: str = "rules",
+               overwrite: bool = False) -> Index:
+        """Create a new, empty index.
+
+        :param extractor: the entity extractor for everything added to it
+        :param overwrite: replace an index already at *path* (otherwise that is an error)
+        """
+        where = resolve_index_path(path)
+        check_extractor_name(extractor)
+        if (where / META_FILE).exists():
+            if not overwrite:
+                raise SearchlibError(f"{where}: an index exists already (open it, or pass "
+                                     "overwrite=True to replace it)")
+            shutil.rmtree(where)
+        if where.exists() and not where.is_dir():
+            raise SearchlibError(f"{where}: exists and is not a directory")
+        where.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(where), build_schema())
+        meta = IndexMeta(extractor=extractor)
+        write_meta(where, meta)
+        return cls(where, ix, meta)
+
+    @classmethod
+    def open_or_create(cls, path: str | os.PathLike | None = None,
+                       extractor: str | None = None) -> Index:
+        """Open the index at *path*, creating it first if there is none.
+
+        :param extractor: for a new index, its extractor (default ``rules``); for an
+            existing one, it must match the recorded extractor unless the index is empty
+        """
+        where = resolve_index_path(path)
+        if not (where / META_FILE).exists():
+            return cls.create(where, extractor or "rules")
+        ix = cls.open(where)
+        if extractor and extractor != ix.meta.extractor:
+            if ix._ix.doc_count() == 0:
+                check_extractor_name(extractor)
+                ix.meta.extractor = extractor
+                write_meta(where, ix.meta)
+            else:
+                ix.close()
+                raise ExtractorError(
+                    f"{where}: index was built with the {ix.meta.extractor!r} extractor; "
+                    f"re-create it to use {extractor!r}")
+        return ix
+
+    def close(self) -> None:
+        """Close the searcher and any extractor worker processes."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if self._extractor is not None:
+                self._extractor.close()
+                self._extractor = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _writer(self, wait: float) -> ArticleWriter:
+        # The extractor is built on first write only: a model load is costly, and
+        # search-only use never needs it.
+        if self._extractor is None:
+            self._extractor = get_extractor(self.meta.extractor)
+        return ArticleWriter(self._ix, self._extractor, wait=wait)
+
+    def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
+                  progress: Callable[[Progress], None] | None = None, batch_size: int = 500,
+                  wait: float = 5.0, stdin: BinaryIO | None = None) -> IngestReport:
+        """Index every article in *paths* (files, directories, or ``-`` for stdin).
+
+        Bad files and lines are recorded in the report's ``errors``, not raised.
+
+        :param format: ``auto`` (by extension), ``txt``, ``jsonl`` or ``csv``
+        :param progress: called with a :class:`~index.ingest.Progress` as work finishes
+        :param batch_size: articles per commit
+        :param wait: seconds to wait for another writer's lock
+        """
+        return ingest_paths(self._writer(wait), [str(p) for p in paths], format, progress,
+                            batch_size, stdin)
+
+    def add_articles(self, articles: Iterable[Article], batch_size: int = 500,
+                     wait: float = 5.0) -> IngestReport:
+        """Index :class:`Article` records; an article with a known id replaces the old one."""
+        return ingest_articles(self._writer(wait), articles, batch_size)
+
+    def delete(self, article_id: str, wait: float = 5.0) -> int:
+        """Delete every paragraph of an article; returns how many were deleted (0: none)."""
+        return ArticleWriter(self._ix, None, wait=wait).delete(article_id)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _current(self):
+        """The long-lived searcher, refreshed when another commit has landed."""
+        # A whole new searcher, not Searcher.refresh(): refresh reuses segment readers and
+        # with them the old deletion state, so deleted paragraphs would still be found.
+        if self._searcher is None or (self._ix.latest_generation()
+                                      != self._searcher.reader().generation()):
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._facets = None
+        if self._facets is None:
+            self._facets = FacetTable(self._searcher.reader())
+        return self._searcher
+
+    def article(self, article_id: str) -> ArticleView:
+        """The whole article with this id, paragraphs in order.
+
+        :raises ArticleNotFoundError: if no such article is indexed
+        """
+        with self._lock:
+            s = self._current()
+            docs = sorted((s.stored_fields(n) for n in
+                           s.docs_for_query(wq.Term("article_id", article_id))),
+                          key=lambda d: d["paragraph"])
+        if not docs:
+            raise ArticleNotFoundError(f"no article with id {article_id!r}")
+        first = docs[0]
+        return ArticleView(
+            id=article_id, title=first["title"], date=_date(first.get("date")),
+            source=first.get("source"), url=first.get("url"),
+            paragraphs=[Paragraph(d["paragraph"], d["text"], entity_names(d["entities"]))
+                        for d in docs])
+
+    def paragraph(self, paragraph_id: str) -> Paragraph:
+        """One paragraph by its id (``<article id>#<n>``)."""
+        try:
+            split_paragraph_id(paragraph_id)
+        except ValueError as e:
+            raise ArticleNotFoundError(str(e)) from None
+        with self._lock:
+            doc = self._current().document(id=paragraph_id)
+        if doc is None:
+            raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
+        return Paragraph(doc["paragraph"], doc["text"], entity_names(doc["entities"]))
+
+    def stats(self) -> Stats:
+        """Article and paragraph counts, size on disk, extractor and schema version."""
+        with self._lock:
+            s = self._current()
+            paragraphs = s.doc_count()
+            articles = sum(1 for _ in s.docs_for_query(wq.Term("paragraph", 0)))
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return Stats(articles=articles, paragraphs=paragraphs, index=str(self.path),
+                     size_bytes=size, extractor=self.meta.extractor,
+                     schema_version=self.meta.schema_version)
+
+    def search(self, query: str, limit: int = 10, page: int = 1, facets: int = 10) -> Results:
+        """Search paragraphs.
+
+        :param query: Whoosh query syntax (see README); empty matches every paragraph
+        :param limit: hits per page
+        :param page: 1-based page number; a page past the end is empty
+        :param facets: how many top names per entity kind to count over all matches
+            (0 for none)
+        :raises QueryError: when the query cannot be parsed
+        """
+        if limit < 1 or page < 1:
+            raise ValueError("limit and page must be at least 1")
+        q = self._parser.parse(query)
+        with self._lock:
+            s = self._current()
+            results = s.search(q, limit=page * limit)
+            total = len(results)
+            terms = positive_terms(q, s.reader())
+            hits = [self._hit(h.fields(), h.score, terms)
+                    for h in results[(page - 1) * limit: page * limit]]
+            facet_counts = {}
+            if facets and total:
+                counts = self._facets.count(results.docs())
+                facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
+                                for kind in KINDS}
+        return Results(query=query, total=total, page=page, limit=limit, hits=hits,
+                       facets=facet_counts)
+
+    def _hit(self, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
+        text = doc["text"]
+        schema = self._ix.schema
+        spans = match_spans(text, terms, schema["text"].analyzer, doc["entities"],
+                            schema[KINDS[0]].analyzer)
+        return Hit(id=doc["id"], article_id=doc["article_id"], title=doc["title"],
+                   date=_date(doc.get("date")), paragraph=doc["paragraph"], text=text,
+                   highlight=mark(text, spans), score=float(score or 0.0),
+                   entities=entity_names(doc["entities"]), matches=spans,
+                   source=doc.get("source"), url=doc.get("url"))
