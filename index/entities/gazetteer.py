@@ -207,8 +207,9 @@ def canonical(text: str, kind: str) -> str:
     """The canonical name for a mention of the given kind.
 
     Known aliases map to one name ("U.S." -> "United States"); other names are returned
-    with whitespace and quotes normalised, and all-caps words of four letters or more
-    title-cased ("LEICESTERSHIRE" -> "Leicestershire") so headlines count with body text.
+    with whitespace and quotes normalised, and all-caps headline words title-cased
+    ("LEICESTERSHIRE" -> "Leicestershire", all words of a person's name) so headlines count
+    with body text; short all-caps words of places and orgs are kept as acronyms.
 
     :param text: the mention as written
     :param kind: ``person``, ``place`` or ``org``; a known place or org name is used
@@ -218,8 +219,11 @@ def canonical(text: str, kind: str) -> str:
     hit = lookup(text)
     if hit is not None and (hit[1] == kind or kind != "person" and hit[1] != "person"):
         return hit[0]
-    if text.isupper() or (kind == "person" and any(w.isupper() and len(w) > 3
-                                                   for w in text.split(" "))):
-        text = " ".join(w.capitalize() if len(w) > 3 and w.isupper() else w
+    if kind == "person":
+        # People are not acronyms: "JOHN SMITH" -> "John Smith".
+        text = " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w
                         for w in text.split(" "))
+    elif text.isupper():
+        # Long all-caps words are headline case; short ones are likely acronyms ("OSCE").
+        text = " ".join(w.capitalize() if len(w) > 5 else w for w in text.split(" "))
     return text

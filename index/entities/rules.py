@@ -340,11 +340,14 @@ def find_spans(paragraphs: Sequence[str]) -> list[list[tuple[str, int, int]]]:
     caps = [p for p, text in enumerate(paragraphs) if not reader.paragraph(p, text)]
     known: dict[str, str] = {}
     person_words: set[str] = set()
+    org_heads: set[str] = set()
     for c in reader.cands:
         if c.kind is not None:
             known.setdefault(c.text, c.kind)
             if c.kind == "person" and " " in c.text:
                 person_words.update(c.text.split(" "))
+            elif c.kind == "org" and " " in c.text:
+                org_heads.add(c.text.split(" ", 1)[0])  # "Zorbex" of "Zorbex Corp"
     out: list[list[tuple[str, int, int]]] = [[] for _ in paragraphs]
     memory: dict[str, str] = {}
     for c in reader.cands:
@@ -354,6 +357,8 @@ def find_spans(paragraphs: Sequence[str]) -> list[list[tuple[str, int, int]]]:
         if kind is None:
             if all(w in person_words for w in c.text.split(" ")):
                 kind = "person"
+            elif c.text in org_heads:
+                kind = "org"
             elif c.guess:
                 kind = c.guess
             else:
