@@ -61,6 +61,8 @@ _PLACE_BEFORE = frozenset({"in", "at", "near", "from", "into", "outside", "acros
 _PERSON_AFTER = frozenset({"said", "says", "told", "added", "asked", "explained", "argued",
                            "noted", "wrote", "stated", "warned", "insisted", "replied",
                            "believes", "thinks", "who", "scored", "won", "beat", "had"})
+_CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
+_ALPHA_WORD = re.compile(r"\b[^\W\d_]")
 _SENTENCE_GAP = re.compile(r"[.!?:;\"\u201c\u201d(\[]|\s[-\u2013\u2014]\s|\n")
 
 
@@ -117,12 +119,10 @@ def _countries() -> frozenset[str]:
     return frozenset(out)
 
 
-def _is_caps_paragraph(tokens: list[tuple[str, int, int, bool, bool]]) -> bool:
-    letters = [t[0] for t in tokens if t[0][0].isalpha()]
-    if not letters:
-        return False
-    upper = sum(1 for w in letters if w.isupper() and len(w) > 1)
-    return upper >= 1 and upper * 3 >= len(letters) * 2
+def _is_caps_paragraph(text: str) -> bool:
+    """True for headlines and datelines: two thirds or more of the words are all capitals."""
+    upper = len(_CAPS_WORD.findall(text))
+    return upper >= 1 and upper * 3 >= len(_ALPHA_WORD.findall(text)) * 2
 
 
 class _Candidate:
@@ -160,9 +160,9 @@ class _Reader:
     # -- runs ---------------------------------------------------------------------
     def paragraph(self, para: int, text: str) -> bool:
         """Collect the candidates of one paragraph; False if it is all capitals."""
-        tokens = _tokens(text)
-        if _is_caps_paragraph(tokens):
+        if _is_caps_paragraph(text):
             return False
+        tokens = _tokens(text)
         g = self.g
         run: list[int] = []
         n = len(tokens)
