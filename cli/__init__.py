@@ -1,5 +1,6 @@
-"""The ``searchlib`` command-line tool."""
+"""The ``searchlib`` command-line tool: a thin layer over :mod:`searchlib`."""
 
-from cli.main import main
+from cli import browsing, searching, writing  # noqa: F401  (each module adds its commands)
+from cli.app import main
 
 __all__ = ["main"]

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 
 import click
 
-from searchlib import ArticleView, Hit, IngestReport, Results, Stats
+from searchlib import ArticleView, EntityCount, Hit, IngestReport, Results, Stats
 
 __all__ = ["CSV_COLUMNS", "echo_json", "hits_csv", "hits_jsonl", "search_text", "article_text",
-           "stats_text", "report_line"]
+           "stats_text", "report_line", "entities_text", "entities_csv"]
 
 #: The columns of ``--format csv`` for hits, in order; entity names are joined with "; ".
 CSV_COLUMNS = ["id", "article_id", "title", "date", "paragraph", "score", "text", "person",
@@ -98,3 +98,20 @@ def report_line(report: IngestReport) -> str:
             f"{report.skipped:,} skipped (unchanged); {report.paragraphs:,} paragraphs written "
             f"from {report.files:,} files; {report.files_with_errors:,} "
             f"file{'s' * (report.files_with_errors != 1)} with errors")
+
+
+def entities_text(found: list[EntityCount]) -> None:
+    if not found:
+        click.echo("no entities")
+    width = max((len(e.name) for e in found), default=0)
+    for e in found:
+        click.echo(f"{e.count:>6,}  {e.kind:<6}  {e.name:<{width}}  "
+                   f"({e.articles:,} article{'s' * (e.articles != 1)})")
+
+
+def entities_csv(found: list[EntityCount]) -> None:
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["kind", "name", "count", "articles"])
+    for e in found:
+        out.writerow([e.kind, e.name, e.count, e.articles])
+    sys.stdout.flush()

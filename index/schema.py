@@ -65,7 +65,7 @@ def build_schema() -> fields.Schema:
     entity_fields = {kind: fields.TEXT(analyzer=_name_analyzer(), phrase=True) for kind in KINDS}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        article_id=fields.ID(stored=True),
+        article_id=fields.ID(stored=True, sortable=True),
         paragraph=fields.NUMERIC(stored=True, sortable=True),
         title=fields.TEXT(analyzer=text_analyzer, stored=True, phrase=True),
         text=fields.TEXT(analyzer=text_analyzer, stored=True, phrase=True, chars=True),

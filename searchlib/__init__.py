@@ -20,6 +20,7 @@ from index.errors import (
     SearchlibError,
 )
 from index.ingest import IngestReport, Progress
+from searchlib.facets import EntityCount
 from searchlib.results import ArticleView, Facet, Hit, Paragraph, Results, Stats
 from searchlib.searchindex import DEFAULT_INDEX, Index, resolve_index_path
 
@@ -31,6 +32,7 @@ __all__ = [
     "ArticleView",
     "DEFAULT_INDEX",
     "Entity",
+    "EntityCount",
     "ExtractorError",
     "Facet",
     "Hit",

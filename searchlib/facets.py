@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from index.entities.base import KINDS
 from index.schema import ENTITY_COLUMN
 from index.writer import decode_entity_column
 
-__all__ = ["FacetTable"]
+__all__ = ["EntityCount", "FacetTable"]
+
+
+@dataclass
+class EntityCount:
+    """How often one canonical name occurs: in how many paragraphs and articles."""
+
+    kind: str
+    name: str
+    count: int
+    articles: int
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "name": self.name, "count": self.count,
+                "articles": self.articles}
 
 
 class FacetTable:
@@ -19,8 +34,11 @@ class FacetTable:
     """
 
     def __init__(self, reader) -> None:
-        self._column = reader.column_reader(ENTITY_COLUMN) if reader.has_column(
-            ENTITY_COLUMN) else None
+        # An empty index has no columns at all.
+        self._column = (reader.column_reader(ENTITY_COLUMN)
+                        if reader.has_column(ENTITY_COLUMN) else None)
+        self._articles = (reader.column_reader("article_id")
+                          if reader.has_column("article_id") else None)
         self._cache: dict[int, list[tuple[str, str]]] = {}
 
     def entities(self, docnum: int) -> list[tuple[str, str]]:
@@ -41,3 +59,21 @@ class FacetTable:
                 if kind in counters:
                     counters[kind][name] += 1
         return counters
+
+    def top(self, docnums: Iterable[int], kinds: Iterable[str] = KINDS, n: int = 20
+            ) -> list[EntityCount]:
+        """The *n* most frequent names over *docnums*, with paragraph and article counts.
+
+        Ties are broken by article count, then name, so the order is stable.
+        """
+        wanted = set(kinds)
+        paragraphs: Counter = Counter()
+        articles: dict[tuple[str, str], set[str]] = {}
+        for docnum in docnums:
+            for key in self.entities(docnum):
+                if key[0] in wanted:
+                    paragraphs[key] += 1
+                    articles.setdefault(key, set()).add(self._articles[docnum]
+                                                        if self._articles else docnum)
+        ranked = sorted(paragraphs, key=lambda k: (-paragraphs[k], -len(articles[k]), k))
+        return [EntityCount(k[0], k[1], paragraphs[k], len(articles[k])) for k in ranked[:n]]

@@ -26,7 +26,7 @@ from index.ingest import IngestReport, Progress, ingest_articles, ingest_paths
 from index.meta import META_FILE, IndexMeta, read_meta, write_meta
 from index.schema import build_schema, split_paragraph_id
 from index.writer import ArticleWriter
-from searchlib.facets import FacetTable
+from searchlib.facets import EntityCount, FacetTable
 from searchlib.highlight import mark, match_spans
 from searchlib.query import QueryParser, positive_terms
 from searchlib.results import (
@@ -243,6 +243,23 @@ class Index:
         return Stats(articles=articles, paragraphs=paragraphs, index=str(self.path),
                      size_bytes=size, extractor=self.meta.extractor,
                      schema_version=self.meta.schema_version)
+
+    def entities(self, query: str | None = None, kind: str | None = None, top: int = 20
+                 ) -> list[EntityCount]:
+        """The most frequent entities over the whole index, or over paragraphs matching *query*.
+
+        :param kind: only ``person``, ``place`` or ``org``
+        :param top: how many names to return
+        :returns: names with their paragraph ``count`` and number of ``articles``, most first
+        """
+        if kind is not None and kind not in KINDS:
+            raise SearchlibError(f"unknown entity kind {kind!r} (kinds: {', '.join(KINDS)})")
+        q = self._parser.parse(query or "")
+        with self._lock:
+            s = self._current()
+            docnums = (s.reader().all_doc_ids() if isinstance(q, wq.Every)
+                       else s.docs_for_query(q))
+            return self._facets.top(docnums, [kind] if kind else KINDS, top)
 
     def search(self, query: str, limit: int = 10, page: int = 1, facets: int = 10) -> Results:
         """Search paragraphs.

@@ -1,0 +1,69 @@
+"""Commands that change the index: ``index`` and ``delete``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+import searchlib
+from cli import render
+from cli.app import fail, handle_errors, index_option, main, open_index
+from searchlib import Index
+
+__all__ = ["index_cmd", "delete"]
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
+              default="auto", show_default=True, help="Input format ('-' needs one).")
+@click.option("--extractor", default=None,
+              help="Entity extractor for a new index: rules (default) or spacy.")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1),
+              help="Articles per commit.")
+@click.option("--wait", default=5.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds to wait for another writer's lock.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+@handle_errors
+def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, quiet):
+    """Index article files (.txt, .jsonl/.ndjson, .csv) or directories of them; '-' is stdin."""
+    with Index.open_or_create(index_path, extractor=extractor) as ix:
+        show_bar = not quiet and sys.stderr.isatty()
+        with click.progressbar(length=1, label="indexing", file=sys.stderr,
+                               hidden=not show_bar, show_pos=False) as bar:
+            def progress(p: searchlib.Progress) -> None:
+                bar.length = max(p.bytes_total, 1)
+                bar.update(p.bytes_done - bar.pos)
+                bar.label = f"indexing ({p.articles:,} articles)"
+
+            report = ix.add_paths(paths, format=fmt, progress=progress, batch_size=batch_size,
+                                  wait=wait)
+    for err in report.errors:
+        fail(str(err))
+    if not quiet:
+        click.echo(render.report_line(report))
+    if report.errors:
+        sys.exit(1)
+
+
+
+
+@main.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@index_option
+@handle_errors
+def delete(article_ids, index_path):
+    """Delete articles (all their paragraphs) by id."""
+    missing = 0
+    with open_index(index_path) as ix:
+        for aid in article_ids:
+            n = ix.delete(aid)
+            if n:
+                click.echo(f"deleted {aid} ({n} paragraphs)")
+            else:
+                fail(f"no article with id {aid!r}")
+                missing += 1
+    if missing:
+        sys.exit(1)
