@@ -21,7 +21,8 @@ from index.errors import (
 )
 from index.ingest import IngestReport, Progress
 from searchlib.facets import EntityCount
-from searchlib.results import ArticleView, Facet, Hit, Paragraph, Results, Stats
+from searchlib.filters import Filters
+from searchlib.results import ArticleView, Context, Facet, Hit, Paragraph, Results, Stats
 from searchlib.searchindex import DEFAULT_INDEX, Index, resolve_index_path
 
 __version__ = "0.1.0"
@@ -30,11 +31,13 @@ __all__ = [
     "Article",
     "ArticleNotFoundError",
     "ArticleView",
+    "Context",
     "DEFAULT_INDEX",
     "Entity",
     "EntityCount",
     "ExtractorError",
     "Facet",
+    "Filters",
     "Hit",
     "Index",
     "IndexLockedError",

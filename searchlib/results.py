@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from index.entities.base import KINDS
 
-__all__ = ["Hit", "Facet", "Results", "Paragraph", "ArticleView", "Stats", "entity_names"]
+__all__ = ["Hit", "Facet", "Results", "Paragraph", "Context", "ArticleView", "Stats",
+           "entity_names"]
 
 
 def _iso(date: dt.date | None) -> str | None:
@@ -51,14 +52,26 @@ class Hit:
     matches: list[tuple[int, int]] = field(default_factory=list)
     source: str | None = None
     url: str | None = None
+    #: With ``by_article``: the numbers of all matching paragraphs of this hit's article.
+    matching_paragraphs: list[int] | None = None
+    #: With ``context``: the paragraphs around this one in its article.
+    context: Context | None = None
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id, "article_id": self.article_id, "title": self.title,
             "date": _iso(self.date), "paragraph": self.paragraph, "text": self.text,
             "highlight": self.highlight, "score": round(self.score, 6),
             "entities": self.entities, "source": self.source, "url": self.url,
         }
+        # Keys that only a grouped or contextual search produces are left out otherwise,
+        # so the plain hit keeps its documented shape.
+        if self.matching_paragraphs is not None:
+            out["match_count"] = len(self.matching_paragraphs)
+            out["matching_paragraphs"] = self.matching_paragraphs
+        if self.context is not None:
+            out["context"] = self.context.to_dict()
+        return out
 
 
 @dataclass
@@ -74,7 +87,14 @@ class Facet:
 
 @dataclass
 class Results:
-    """One page of hits, the exact total, and entity facets over ALL matches."""
+    """One page of hits, the exact total, and entity facets over ALL matches.
+
+    :param total: matching paragraphs, or with ``by_article`` matching articles
+    :param total_paragraphs: with ``by_article``, the matching paragraphs; else ``None``
+    :param sort: the order used: ``relevance``, ``newest`` or ``oldest``
+    :param suggestion: a corrected query when this one found nothing or very little
+    :param filters: the filters in force, as given
+    """
 
     query: str
     total: int
@@ -82,13 +102,23 @@ class Results:
     limit: int
     hits: list[Hit]
     facets: dict[str, list[Facet]] = field(default_factory=dict)
+    total_paragraphs: int | None = None
+    sort: str = "relevance"
+    by_article: bool = False
+    suggestion: str | None = None
+    filters: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "query": self.query, "total": self.total, "page": self.page, "limit": self.limit,
             "hits": [h.to_dict() for h in self.hits],
             "facets": {k: [f.to_dict() for f in v] for k, v in self.facets.items()},
+            "sort": self.sort, "suggestion": self.suggestion, "filters": self.filters,
         }
+        if self.by_article:
+            out["by_article"] = True
+            out["total_paragraphs"] = self.total_paragraphs
+        return out
 
 
 @dataclass
@@ -101,6 +131,18 @@ class Paragraph:
 
     def to_dict(self) -> dict:
         return {"paragraph": self.paragraph, "text": self.text, "entities": self.entities}
+
+
+@dataclass
+class Context:
+    """The paragraphs just before and after a hit in its article (never the headline)."""
+
+    before: list[Paragraph] = field(default_factory=list)
+    after: list[Paragraph] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"before": [p.to_dict() for p in self.before],
+                "after": [p.to_dict() for p in self.after]}
 
 
 @dataclass

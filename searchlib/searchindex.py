@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +26,16 @@ from index.ingest import IngestReport, Progress, ingest_articles, ingest_paths
 from index.meta import META_FILE, IndexMeta, read_meta, write_meta
 from index.schema import build_schema, split_paragraph_id
 from index.writer import ArticleWriter
+from searchlib.export import article_records, matching_article_ids, rank_all
 from searchlib.facets import EntityCount, FacetTable
+from searchlib.filters import Filters, build_filter, highlight_terms
+from searchlib.grouping import (
+    context_for,
+    group_by_article,
+    ranked,
+    resolve_sort,
+    score_of,
+)
 from searchlib.highlight import mark, match_spans
 from searchlib.query import QueryParser, positive_terms
 from searchlib.results import (
@@ -38,6 +47,8 @@ from searchlib.results import (
     Stats,
     entity_names,
 )
+from searchlib.similar import similar_docs
+from searchlib.suggest import suggest as suggest_query
 
 __all__ = ["Index", "DEFAULT_INDEX", "resolve_index_path"]
 
@@ -261,33 +272,76 @@ class Index:
                        else s.docs_for_query(q))
             return self._facets.top(docnums, [kind] if kind else KINDS, top)
 
-    def search(self, query: str, limit: int = 10, page: int = 1, facets: int = 10) -> Results:
-        """Search paragraphs.
+    def search(self, query: str = "", limit: int = 10, page: int = 1, facets: int = 10, *,
+               person: str | Iterable[str] | None = None,
+               place: str | Iterable[str] | None = None,
+               org: str | Iterable[str] | None = None,
+               since: str | dt.date | None = None, until: str | dt.date | None = None,
+               source: str | None = None, sort: str | None = None, by_article: bool = False,
+               context: int = 0, suggest: bool = True) -> Results:
+        """Search paragraphs, optionally narrowed by who, where, when and which source.
 
         :param query: Whoosh query syntax (see README); empty matches every paragraph
         :param limit: hits per page
         :param page: 1-based page number; a page past the end is empty
         :param facets: how many top names per entity kind to count over all matches
             (0 for none)
-        :raises QueryError: when the query cannot be parsed
+        :param person: a name, or several that must all be named (as ``person:`` matches)
+        :param place: likewise for places
+        :param org: likewise for organisations
+        :param since: first day included: ``YYYY-MM-DD``, ``YYYY-MM`` (its first day),
+            ``YYYY`` or a date; undated articles are excluded when a date bound is given
+        :param until: last day included (``YYYY-MM`` and ``YYYY`` mean their last day)
+        :param source: the article source, whole name, case-insensitive
+        :param sort: ``relevance``, ``newest`` or ``oldest``; default relevance, or newest
+            for an empty query
+        :param by_article: one hit per article (its best paragraph, carrying the numbers of
+            all its matching paragraphs); ``total`` then counts articles and
+            ``total_paragraphs`` paragraphs
+        :param context: attach this many paragraphs before and after each hit
+        :param suggest: when there are fewer than three hits, look for a corrected query
+        :raises QueryError: when the query, a filter or the sort cannot be understood
         """
         if limit < 1 or page < 1:
             raise ValueError("limit and page must be at least 1")
-        q = self._parser.parse(query)
+        if context < 0:
+            raise ValueError("context must not be negative")
+        q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
+                                                until, source)
+        start, stop = (page - 1) * limit, page * limit
+        total_paragraphs = None
         with self._lock:
             s = self._current()
-            results = s.search(q, limit=page * limit)
-            total = len(results)
-            terms = positive_terms(q, s.reader())
-            hits = [self._hit(h.fields(), h.score, terms)
-                    for h in results[(page - 1) * limit: page * limit]]
+            terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
+            if by_article:
+                # Every match is ranked: an article's rank and its count of matching
+                # paragraphs depend on all of them, not just the first page's.
+                results = ranked(s, q, filter_q, order, limit=None)
+                groups = group_by_article(results.items(), s.reader())
+                total, total_paragraphs = len(groups), len(results)
+                hits = []
+                for group in groups[start:stop]:
+                    hit = self._hit(s.stored_fields(group.docnum), group.score, terms)
+                    hit.matching_paragraphs = group.paragraphs
+                    hits.append(hit)
+            else:
+                results = ranked(s, q, filter_q, order, limit=stop)
+                total = len(results)
+                hits = [self._hit(h.fields(), score_of(h.score), terms)
+                        for h in results[start:stop]]
+            for hit in hits if context else ():
+                hit.context = context_for(s, hit.article_id, hit.paragraph, context)
             facet_counts = {}
             if facets and total:
                 counts = self._facets.count(results.docs())
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
                                 for kind in KINDS}
+            suggestion = (suggest_query(s, self._parser, q, query, filter_q,
+                                        total_paragraphs or total) if suggest else None)
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
-                       facets=facet_counts)
+                       facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
+                       by_article=by_article, suggestion=suggestion,
+                       filters=wanted.to_dict())
 
     def _hit(self, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
         text = doc["text"]
@@ -299,3 +353,91 @@ class Index:
                    highlight=mark(text, spans), score=float(score or 0.0),
                    entities=entity_names(doc["entities"]), matches=spans,
                    source=doc.get("source"), url=doc.get("url"))
+
+    def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
+              ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
+        """Parse the query and filters of a search: (query, filters, filter query, order)."""
+        q = self._parser.parse(query)
+        wanted = Filters.of(person=person, place=place, org=org, since=since, until=until,
+                            source=source)
+        return q, wanted, build_filter(self._ix.schema, wanted), resolve_sort(sort, q)
+
+    def iter_hits(self, query: str = "", *, person: str | Iterable[str] | None = None,
+                  place: str | Iterable[str] | None = None,
+                  org: str | Iterable[str] | None = None,
+                  since: str | dt.date | None = None, until: str | dt.date | None = None,
+                  source: str | None = None, sort: str | None = None,
+                  by_article: bool = False, context: int = 0) -> Iterator[Hit]:
+        """Every hit of a search, in order, one at a time (no page limit).
+
+        Takes the same filters and options as :meth:`search`. Only the ranked document
+        numbers are held (16 bytes per match); each paragraph is loaded, highlighted and
+        yielded in turn, so memory does not grow with the hits' text. The stream reads one
+        commit of the index throughout, even if others land meanwhile.
+
+        :raises QueryError: when the query, a filter or the sort cannot be understood
+            (raised on the first ``next()``)
+        """
+        q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
+                                                until, source)
+        # A searcher of its own: the shared one may be replaced (and closed) by another
+        # thread while this generator is suspended between hits.
+        s = self._ix.searcher()
+        try:
+            terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
+            docs = rank_all(ranked(s, q, filter_q, order, limit=None))
+            if by_article:
+                for group in group_by_article(docs, s.reader()):
+                    hit = self._hit(s.stored_fields(group.docnum), group.score, terms)
+                    hit.matching_paragraphs = group.paragraphs
+                    if context:
+                        hit.context = context_for(s, hit.article_id, hit.paragraph, context)
+                    yield hit
+                return
+            for docnum, score in docs:
+                hit = self._hit(s.stored_fields(docnum), score, terms)
+                if context:
+                    hit.context = context_for(s, hit.article_id, hit.paragraph, context)
+                yield hit
+        finally:
+            s.close()
+
+    def similar(self, paragraph_id: str, limit: int = 10) -> list[Hit]:
+        """The paragraphs most like one paragraph, those of other articles first.
+
+        Useful to find the follow-ups and wire copies of a story. The paragraph itself is
+        never among them; paragraphs of its own article come only after all others.
+
+        :param paragraph_id: ``<article id>#<n>``
+        :param limit: how many at most
+        :raises ArticleNotFoundError: if there is no such paragraph
+        """
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        with self._lock:
+            s = self._current()
+            docnum = s.document_number(id=paragraph_id)
+            if docnum is None:
+                raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
+            found = similar_docs(s, docnum, limit)
+            return [self._hit(s.stored_fields(d), score, set()) for d, score in found]
+
+    def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,
+                        place: str | Iterable[str] | None = None,
+                        org: str | Iterable[str] | None = None,
+                        since: str | dt.date | None = None, until: str | dt.date | None = None,
+                        source: str | None = None) -> Iterator[dict]:
+        """Whole articles with at least one matching paragraph, in the JSON Lines input
+        format (``id``, ``title``, ``date``, ``source``, ``url``, ``paragraphs``), in index
+        order, one at a time. Indexing them again rebuilds the same index.
+
+        :param query: as for :meth:`search`; empty exports every article (with filters,
+            every article they let through)
+        """
+        q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
+                                            source)
+        s = self._ix.searcher()  # its own, as in iter_hits
+        try:
+            yield from article_records(s, matching_article_ids(s, q, filter_q))
+        finally:
+            s.close()

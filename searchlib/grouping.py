@@ -1,0 +1,138 @@
+"""Ordering, grouping and context: how matching paragraphs are put in order, gathered into
+one hit per article, and shown among their neighbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from index.errors import QueryError
+from index.schema import paragraph_id
+from searchlib.results import Context, Paragraph, entity_names
+
+__all__ = ["SORTS", "resolve_sort", "ranked", "score_of", "ArticleGroup", "group_by_article",
+           "context_for"]
+
+#: The orders a search can be sorted in.
+SORTS = ("relevance", "newest", "oldest")
+
+# The raw column value Whoosh gives a paragraph without a date: the largest 64-bit number,
+# so it sorts last when oldest comes first and must be moved to the end for newest first.
+_NO_DATE = 2 ** 64 - 1
+
+
+def resolve_sort(sort: str | None, q: wq.Query) -> str:
+    """The order to use: *sort* if given, else newest first for an empty query (which has
+    nothing to rank by) and relevance otherwise.
+
+    :raises QueryError: for an unknown order
+    """
+    if sort is None:
+        return "newest" if isinstance(q, wq.Every) else "relevance"
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort order {sort!r} (orders: {', '.join(SORTS)})")
+    return sort
+
+
+def _newest_key(value: int) -> int:
+    # Negate so the plain ascending sort puts the latest first; undated go after every
+    # dated paragraph (negated dates are all below zero).
+    return 1 if value == _NO_DATE else -value
+
+
+def _sort_facet(sort: str) -> sorting.FacetType | None:
+    """The Whoosh sort for *sort*; ``None`` for relevance (Whoosh's own score order)."""
+    if sort == "relevance":
+        return None
+    date = (sorting.TranslateFacet(_newest_key, sorting.FieldFacet("date"))
+            if sort == "newest" else sorting.FieldFacet("date"))
+    # Ties (same day) are broken by article and paragraph so that the order is total and
+    # pages neither overlap nor leave gaps, and an article's paragraphs stay in order.
+    return sorting.MultiFacet([date, sorting.FieldFacet("article_id"),
+                               sorting.FieldFacet("paragraph")])
+
+
+def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
+           limit: int | None):
+    """Run *q* restricted by *filter_q*, in *sort* order, keeping the first *limit* hits.
+
+    :param limit: how many ranked hits to keep; ``None`` for all of them
+    :returns: the Whoosh ``Results``; ``len()`` of it is the exact number of matches
+    """
+    facet = _sort_facet(sort)
+    if facet is None:
+        # Whoosh breaks score ties by document number, so relevance order is total too.
+        return searcher.search(q, limit=limit, filter=filter_q)
+    return searcher.search(q, limit=limit, filter=filter_q, sortedby=facet)
+
+
+def score_of(value: object) -> float:
+    """A hit's relevance score; 0 in a date order, where Whoosh gives the sort key instead."""
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+@dataclass
+class ArticleGroup:
+    """The matching paragraphs of one article, represented by its first in rank order.
+
+    :param docnum: the best paragraph's document number
+    :param score: its score (0 for date orders)
+    :param paragraphs: the numbers of all matching paragraphs of the article, ascending
+    """
+
+    article_id: str
+    docnum: int
+    score: float
+    paragraphs: list[int] = field(default_factory=list)
+
+
+def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader) -> list[ArticleGroup]:
+    """Gather ranked paragraphs into articles, in the rank of each article's best paragraph.
+
+    Article ids and paragraph numbers are read from columns, not stored fields, so grouping
+    every match costs no document loads.
+
+    :param ranked_docs: ``(docnum, score)`` pairs, best first
+    :param reader: the searcher's reader
+    """
+    articles = reader.column_reader("article_id")
+    numbers = reader.column_reader("paragraph")
+    groups: dict[str, ArticleGroup] = {}
+    for docnum, score in ranked_docs:
+        aid = articles[docnum]
+        group = groups.get(aid)
+        if group is None:
+            group = groups[aid] = ArticleGroup(aid, docnum, score_of(score))
+        group.paragraphs.append(int(numbers[docnum]))
+    for group in groups.values():
+        group.paragraphs.sort()
+    return list(groups.values())  # dicts keep insertion order: the rank of the best
+
+
+def context_for(searcher, article_id: str, paragraph: int, n: int) -> Context:
+    """The *n* paragraphs before and after one paragraph in its article.
+
+    The headline (paragraph 0) is never context: every hit already carries it as ``title``.
+
+    :param searcher: a Whoosh searcher
+    :param n: how many on each side
+    """
+
+    def fetch(k: int) -> Paragraph | None:
+        doc = searcher.document(id=paragraph_id(article_id, k))
+        if doc is None:
+            return None
+        return Paragraph(doc["paragraph"], doc["text"], entity_names(doc["entities"]))
+
+    before = [p for k in range(max(1, paragraph - n), paragraph) if (p := fetch(k))]
+    after = []
+    for k in range(max(1, paragraph + 1), paragraph + n + 1):
+        p = fetch(k)
+        if p is None:  # past the article's last paragraph
+            break
+        after.append(p)
+    return Context(before, after)
