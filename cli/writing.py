@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import click
@@ -11,7 +12,7 @@ from cli import render
 from cli.app import fail, handle_errors, index_option, main, open_index
 from searchlib import Index
 
-__all__ = ["index_cmd", "delete"]
+__all__ = ["index_cmd", "delete", "interrupted_line"]
 
 
 @main.command("index")
@@ -25,21 +26,43 @@ __all__ = ["index_cmd", "delete"]
               help="Articles per commit.")
 @click.option("--wait", default=5.0, show_default=True, type=click.FloatRange(0),
               help="Seconds to wait for another writer's lock.")
+@click.option("--strict", is_flag=True,
+              help="Check all input first; stop at the first bad file or line, index nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 @handle_errors
-def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, quiet):
-    """Index article files (.txt, .jsonl/.ndjson, .csv) or directories of them; '-' is stdin."""
-    with Index.open_or_create(index_path, extractor=extractor) as ix:
-        show_bar = not quiet and sys.stderr.isatty()
-        with click.progressbar(length=1, label="indexing", file=sys.stderr,
-                               hidden=not show_bar, show_pos=False) as bar:
-            def progress(p: searchlib.Progress) -> None:
-                bar.length = max(p.bytes_total, 1)
-                bar.update(p.bytes_done - bar.pos)
-                bar.label = f"indexing ({p.articles:,} articles)"
+def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet):
+    """Index article files (.txt, .jsonl/.ndjson, .csv) or directories of them; '-' is stdin.
 
-            report = ix.add_paths(paths, format=fmt, progress=progress, batch_size=batch_size,
-                                  wait=wait)
+    Bad input is reported one line each and the rest indexed (exit 1); Ctrl-C keeps what
+    was committed (exit 130); running the same command again skips unchanged articles.
+    """
+    where = searchlib.resolve_index_path(index_path)
+    existed = where.exists()
+    try:
+        with Index.open_or_create(where, extractor=extractor) as ix:
+            show_bar = not quiet and sys.stderr.isatty()
+            with click.progressbar(length=1, label="indexing", file=sys.stderr,
+                                   hidden=not show_bar, show_pos=False) as bar:
+                def progress(p: searchlib.Progress) -> None:
+                    bar.length = max(p.bytes_total, 1)
+                    bar.update(p.bytes_done - bar.pos)
+                    bar.label = f"indexing ({p.articles:,} articles)"
+
+                report = ix.add_paths(paths, format=fmt, progress=progress,
+                                      batch_size=batch_size, wait=wait, strict=strict)
+    except searchlib.InputError:
+        # --strict promises the index as it was: that includes not there at all.
+        if strict and not existed:
+            shutil.rmtree(where, ignore_errors=True)
+        raise
+    except searchlib.IngestInterrupted as e:
+        for err in e.report.errors:
+            fail(str(err))
+        fail(interrupted_line(e.report))
+        sys.exit(130)
+    except KeyboardInterrupt:  # before the first batch: opening the index, loading a model
+        fail("interrupted before anything was indexed")
+        sys.exit(130)
     for err in report.errors:
         fail(str(err))
     if not quiet:
@@ -48,6 +71,12 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, quiet):
         sys.exit(1)
 
 
+def interrupted_line(report: searchlib.IngestReport) -> str:
+    """The line that says how far an interrupted ``searchlib index`` got."""
+    return (f"interrupted after {report.articles:,} articles (last commit: "
+            f"{report.commits:,} batch{'es' * (report.commits != 1)}, {report.added:,} added, "
+            f"{report.replaced:,} replaced, {report.skipped:,} skipped; the batch in progress "
+            "was discarded); run the same command again to index the rest")
 
 
 @main.command()

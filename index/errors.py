@@ -16,6 +16,7 @@ __all__ = [
     "QueryError",
     "ExtractorError",
     "ArticleNotFoundError",
+    "IngestInterrupted",
 ]
 
 
@@ -60,3 +61,17 @@ class ExtractorError(SearchlibError):
 
 class ArticleNotFoundError(SearchlibError):
     """No article (or paragraph) has the given id."""
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Indexing was interrupted (Ctrl-C); every batch committed before it stays in the index.
+
+    A :class:`KeyboardInterrupt`, not a :class:`SearchlibError`, so code that lets Ctrl-C
+    through keeps doing so.
+
+    :param report: the :class:`~index.ingest.IngestReport` of what was committed
+    """
+
+    def __init__(self, report: object) -> None:
+        self.report = report
+        super().__init__("interrupted")

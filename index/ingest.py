@@ -1,17 +1,25 @@
-"""The ingest pipeline: input files -> articles -> batches -> the writer."""
+"""The ingest pipeline: input files -> articles -> batches -> the writer.
+
+Each batch is one commit. What is committed stays committed: an error or Ctrl-C in the
+middle of a batch cancels that batch only, and a re-run skips the articles already in the
+index unchanged (content hash), so an interrupted ingest is finished by running it again.
+"""
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from index.articles import Article
-from index.errors import InputError
-from index.readers import InputFile, find_inputs, read_input
+from index.errors import IngestInterrupted, InputError
+from index.readers import InputFile, check_article, find_inputs, read_input
 from index.writer import ArticleWriter, BatchCounts
 
-__all__ = ["Progress", "IngestReport", "ingest_articles", "ingest_paths"]
+__all__ = ["Progress", "IngestReport", "check_paths", "check_articles", "ingest_articles",
+           "ingest_paths"]
 
 
 @dataclass
@@ -27,59 +35,130 @@ class Progress:
 
 @dataclass
 class IngestReport(BatchCounts):
-    """What an ingest did: counts, and every input error met on the way."""
+    """What an ingest did: counts (of committed batches only), and every input error met.
+
+    :param commits: how many batches were committed (batches with nothing new commit nothing)
+    """
 
     files: int = 0
+    commits: int = 0
     errors: list[InputError] = field(default_factory=list)
 
     @property
     def files_with_errors(self) -> int:
         return len({e.path for e in self.errors})
 
+    @property
+    def articles(self) -> int:
+        """Articles dealt with so far: added, replaced or skipped as unchanged."""
+        return self.added + self.replaced + self.skipped
+
 
 ProgressCallback = Callable[[Progress], None]
 
 
+def check_articles(articles: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+    """Pass *articles* through, turning those that break the size limits into errors."""
+    for item in articles:
+        if isinstance(item, Article):
+            problem = check_article(item)
+            if problem:
+                yield InputError(f"article {item.id or item.title[:40]!r}", problem)
+                continue
+        yield item
+
+
 def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputError],
                     batch_size: int = 500, report: IngestReport | None = None,
-                    on_batch: Callable[[IngestReport], None] | None = None) -> IngestReport:
+                    on_batch: Callable[[IngestReport], None] | None = None,
+                    strict: bool = False) -> IngestReport:
     """Write *articles* in batches of *batch_size*, one commit per batch.
+
+    The writer's lock is held from the first batch to the last.
 
     :param articles: articles, possibly interleaved with input errors to record
     :param on_batch: called after each commit (for progress)
+    :param strict: raise the first input error instead of recording it
+    :raises IngestInterrupted: on Ctrl-C, after cancelling the batch in flight; its
+        ``report`` counts what was committed
     """
     report = report if report is not None else IngestReport()
-    batch: list[Article] = []
-    for item in articles:
-        if isinstance(item, InputError):
-            report.errors.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            report += writer.write(batch)
-            batch = []
-            if on_batch:
-                on_batch(report)
-    if batch:
-        report += writer.write(batch)
+
+    def flush(batch: list[Article]) -> None:
+        nonlocal report
+        counts = writer.write(batch)
+        report += counts
+        if counts.added or counts.replaced:
+            report.commits += 1
         if on_batch:
             on_batch(report)
+
+    try:
+        with writer:
+            batch: list[Article] = []
+            for item in articles:
+                if isinstance(item, InputError):
+                    if strict:
+                        raise item
+                    report.errors.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    flush(batch)
+                    batch = []
+            if batch:
+                flush(batch)
+    except IngestInterrupted:
+        raise
+    except KeyboardInterrupt as e:
+        raise IngestInterrupted(report) from e
     return report
+
+
+def check_paths(paths: Iterable[str], format: str = "auto",
+                stdin: BinaryIO | None = None) -> BinaryIO | None:
+    """Read every input through, raising its first error: the first pass of a strict ingest.
+
+    Nothing is kept but standard input, which can be read only once.
+
+    :returns: a stream that replays standard input (or *stdin* as given if ``-`` is unused)
+    :raises InputError: the first bad file, line or article
+    """
+    data: bytes | None = None
+    for item in find_inputs(paths, format):
+        if isinstance(item, InputError):
+            raise item
+        source = None
+        if item.path == "-":
+            if data is None:
+                data = (stdin or sys.stdin.buffer).read()
+            source = io.BytesIO(data)
+        for found in read_input(item, stdin=source):
+            if isinstance(found, InputError):
+                raise found
+    return io.BytesIO(data) if data is not None else stdin
 
 
 def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "auto",
                  progress: ProgressCallback | None = None, batch_size: int = 500,
-                 stdin: BinaryIO | None = None) -> IngestReport:
+                 stdin: BinaryIO | None = None, strict: bool = False) -> IngestReport:
     """Find, read and write every article under *paths*.
 
     :param format: ``auto`` (by extension) or ``txt``, ``jsonl``, ``csv``
     :param progress: called with a :class:`Progress` as files and batches finish
     :param stdin: the stream that the path ``-`` reads (default: ``sys.stdin.buffer``)
+    :param strict: read and check every input before writing anything, and raise the first
+        :class:`InputError`; the index is then untouched
     """
+    paths = list(paths)
+    if strict:
+        stdin = check_paths(paths, format, stdin)
     report = IngestReport()
     inputs: list[InputFile] = []
     for item in find_inputs(paths, format):
         if isinstance(item, InputError):
+            if strict:  # the inputs changed since they were checked
+                raise item
             report.errors.append(item)
         else:
             inputs.append(item)
@@ -89,8 +168,7 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
 
     def tick(_: IngestReport | None = None) -> None:
         if progress:
-            progress(Progress(done, total, report.added + report.replaced + report.skipped,
-                              files_done, len(inputs)))
+            progress(Progress(done, total, report.articles, files_done, len(inputs)))
 
     def stream() -> Iterator[Article | InputError]:
         nonlocal done, files_done
@@ -101,4 +179,4 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
             report.files += 1
             tick()
 
-    return ingest_articles(writer, stream(), batch_size, report, on_batch=tick)
+    return ingest_articles(writer, stream(), batch_size, report, on_batch=tick, strict=strict)

@@ -25,6 +25,8 @@ __all__ = [
     "FORMATS",
     "EXTENSIONS",
     "InputFile",
+    "MAX_PARAGRAPH_CHARS",
+    "check_article",
     "find_inputs",
     "read_input",
     "parse_date",
@@ -45,6 +47,11 @@ _HEADER = re.compile(r"date\s+(\S+)\s*(.*)", re.IGNORECASE | re.DOTALL)
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"\s+")
 _SNIFF_BYTES = 8192
+
+#: A longer "paragraph" is not prose (a data dump, a book without blank lines): its article
+#: is refused rather than split, since where to split it is a guess and it would drown every
+#: search it matches. Real news paragraphs stay under a few thousand characters.
+MAX_PARAGRAPH_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,21 @@ def _content_id(article: Article) -> str:
     return "stdin-" + hashlib.blake2b(key, digest_size=6).hexdigest()
 
 
-def _finish(article: Article, path: str, line: int | None) -> Article:
+def check_article(article: Article) -> str | None:
+    """What is wrong with *article* (a headline or paragraph over the size limit), if anything."""
+    for n, text in enumerate([article.title, *article.paragraphs]):
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            what = "headline" if n == 0 else f"paragraph {n}"
+            return (f"{what} is {len(text):,} characters long (limit "
+                    f"{MAX_PARAGRAPH_CHARS:,}; blank lines separate paragraphs); article "
+                    "not indexed")
+    return None
+
+
+def _finish(article: Article, path: str, line: int | None) -> Article | InputError:
+    problem = check_article(article)
+    if problem:
+        return InputError(path, problem, line)
     if not article.id:
         article.id = article.url or _file_id(path, line) or _content_id(article)
     return article

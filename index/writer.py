@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh.index import FileIndex, LockError
+from whoosh.util.filelock import try_for
 
 from index.articles import Article
 from index.entities.base import KINDS, Entity, Extractor
@@ -80,6 +84,25 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
     return docs
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C while a commit runs, then raise it: the caller then knows for sure
+    whether the batch was committed. Only the main thread receives signals; elsewhere, or
+    when someone else installed their own handler, this does nothing."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 class ArticleWriter:
     """Writes batches of articles into a Whoosh index, one commit per batch.
 
@@ -87,7 +110,13 @@ class ArticleWriter:
     content, all its old paragraphs are deleted and the new ones added in the same commit,
     so a reader sees either the old article or the new one, never a mix.
 
+    Used as a context manager, it holds the index's write lock from entry to exit, so a
+    whole ``searchlib index`` run is one writer: a second writer waits for the lock (and
+    gives up after *wait*) instead of slipping its commits in between our batches. Without
+    the ``with``, each commit takes and releases the lock itself.
+
     :param wait: seconds to wait for another writer's lock before giving up
+    :param limitmb: memory for Whoosh's posting pool per batch
     """
 
     def __init__(self, ix: FileIndex, extractor: Extractor | None, wait: float = 5.0,
@@ -96,9 +125,25 @@ class ArticleWriter:
         self.extractor = extractor
         self.wait = wait
         self.limitmb = limitmb
+        self._lock = None  # Whoosh's FileLock while this writer holds it for a whole session
+
+    def __enter__(self) -> ArticleWriter:
+        lock = self.ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
+            raise self._locked_error()
+        self._lock = lock
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def write(self, articles: Sequence[Article]) -> BatchCounts:
-        """Index *articles* (later duplicates of an id win) and commit."""
+        """Index *articles* (later duplicates of an id win) and commit.
+
+        On any exception, Ctrl-C included, nothing of this batch is committed.
+        """
         counts = BatchCounts()
         batch = {a.id: a for a in articles}
         counts.skipped += len(articles) - len(batch)  # superseded within this batch
@@ -121,7 +166,8 @@ class ArticleWriter:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        with _sigint_deferred():
+            writer.commit()
         return counts
 
     def delete(self, article_id: str) -> int:
@@ -132,7 +178,8 @@ class ArticleWriter:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        with _sigint_deferred():
+            writer.commit()
         return n
 
     def _changed(self, articles: list[Article], counts: BatchCounts
@@ -154,10 +201,19 @@ class ArticleWriter:
         return changed, replacing
 
     def _writer(self):
+        if self._lock is not None:
+            # We hold the lock for the session already; Whoosh's writer must not take it
+            # again (flock would refuse our own second descriptor).
+            return self.ix.writer(_lk=False, limitmb=self.limitmb)
         try:
             return self.ix.writer(timeout=self.wait, limitmb=self.limitmb)
         except LockError:
-            raise IndexLockedError(
-                f"{self.ix.storage.folder}: another process is writing to this index "
-                f"(lock MAIN_WRITELOCK held for {self.wait:g}s); wait for it to finish, or "
-                "pass --wait SECONDS to wait longer") from None
+            raise self._locked_error() from None
+
+    def _locked_error(self) -> IndexLockedError:
+        folder = self.ix.storage.folder
+        return IndexLockedError(
+            f"{folder}: another process is writing to this index (lock "
+            f"{folder}/{self.ix.indexname}_WRITELOCK, waited {self.wait:g}s); let it finish, "
+            "or pass --wait SECONDS to wait longer (an OS lock: it goes when that process "
+            "ends)")
