@@ -22,7 +22,13 @@ from index.errors import (
     IndexNotFoundError,
     SearchlibError,
 )
-from index.ingest import IngestReport, Progress, ingest_articles, ingest_paths
+from index.ingest import (
+    IngestReport,
+    Progress,
+    check_articles,
+    ingest_articles,
+    ingest_paths,
+)
 from index.meta import META_FILE, IndexMeta, read_meta, write_meta
 from index.schema import build_schema, split_paragraph_id
 from index.writer import ArticleWriter
@@ -175,23 +181,33 @@ class Index:
 
     def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
                   progress: Callable[[Progress], None] | None = None, batch_size: int = 500,
-                  wait: float = 5.0, stdin: BinaryIO | None = None) -> IngestReport:
+                  wait: float = 5.0, stdin: BinaryIO | None = None,
+                  strict: bool = False) -> IngestReport:
         """Index every article in *paths* (files, directories, or ``-`` for stdin).
 
-        Bad files and lines are recorded in the report's ``errors``, not raised.
+        Bad files and lines are recorded in the report's ``errors``, not raised. Articles
+        are committed in batches; unchanged articles already indexed are skipped, so running
+        the same paths again finishes an interrupted ingest.
 
         :param format: ``auto`` (by extension), ``txt``, ``jsonl`` or ``csv``
         :param progress: called with a :class:`~index.ingest.Progress` as work finishes
         :param batch_size: articles per commit
         :param wait: seconds to wait for another writer's lock
+        :param strict: read and check all input first and raise the first
+            :class:`InputError`, leaving the index untouched
+        :raises IndexLockedError: when another writer holds the lock for *wait* seconds
+        :raises IngestInterrupted: on Ctrl-C, after committing the finished batches
         """
         return ingest_paths(self._writer(wait), [str(p) for p in paths], format, progress,
-                            batch_size, stdin)
+                            batch_size, stdin, strict=strict)
 
     def add_articles(self, articles: Iterable[Article], batch_size: int = 500,
                      wait: float = 5.0) -> IngestReport:
-        """Index :class:`Article` records; an article with a known id replaces the old one."""
-        return ingest_articles(self._writer(wait), articles, batch_size)
+        """Index :class:`Article` records; an article with a known id replaces the old one.
+
+        An article over the size limits is recorded in the report's ``errors``.
+        """
+        return ingest_articles(self._writer(wait), check_articles(articles), batch_size)
 
     def delete(self, article_id: str, wait: float = 5.0) -> int:
         """Delete every paragraph of an article; returns how many were deleted (0: none)."""
