@@ -63,11 +63,18 @@ def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
     :param limit: how many ranked hits to keep; ``None`` for all of them
     :returns: the Whoosh ``Results``; ``len()`` of it is the exact number of matches
     """
+    allow = None
+    if filter_q is not None:
+        # Whoosh takes an empty filter set for "no filter" (its collectors test the set's
+        # truth), so a filter that lets nothing through must be applied here.
+        allow = set(searcher.docs_for_query(filter_q))
+        if not allow:
+            q = wq.NullQuery
     facet = _sort_facet(sort)
     if facet is None:
         # Whoosh breaks score ties by document number, so relevance order is total too.
-        return searcher.search(q, limit=limit, filter=filter_q)
-    return searcher.search(q, limit=limit, filter=filter_q, sortedby=facet)
+        return searcher.search(q, limit=limit, filter=allow)
+    return searcher.search(q, limit=limit, filter=allow, sortedby=facet)
 
 
 def score_of(value: object) -> float:

@@ -13,6 +13,7 @@ from whoosh.reading import TermNotFound
 
 from index.entities.base import KINDS
 from index.errors import QueryError
+from searchlib.grouping import ranked
 
 __all__ = ["FEW_HITS", "SPELL_FIELDS", "correct", "suggest"]
 
@@ -116,7 +117,7 @@ def suggest(searcher, parser, q: wq.Query, qstring: str, filter_q: wq.Query | No
     if fixed is None or fixed.strip().lower() == qstring.strip().lower():
         return None
     try:
-        found = len(searcher.search(parser.parse(fixed), limit=1, filter=filter_q))
+        found = len(ranked(searcher, parser.parse(fixed), filter_q, "relevance", limit=1))
     except QueryError:  # a correction that does not parse is simply not suggested
         return None
     return fixed if found > total else None
