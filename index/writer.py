@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import random
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -101,6 +103,22 @@ def _sigint_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
     if caught:
         raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _os_random() -> Iterator[None]:
+    """Seed the global ``random`` from the OS for the duration, then restore the caller's state.
+
+    Whoosh names each new segment with the global ``random``: a program that seeds it
+    (``random.seed(42)`` before each import run, a test framework) would get the name of a
+    live segment again, and Whoosh would fail or overwrite that segment's files.
+    """
+    state = random.getstate()
+    random.seed(os.urandom(16))
+    try:
+        yield
+    finally:
+        random.setstate(state)
 
 
 class ArticleWriter:
@@ -204,9 +222,11 @@ class ArticleWriter:
         if self._lock is not None:
             # We hold the lock for the session already; Whoosh's writer must not take it
             # again (flock would refuse our own second descriptor).
-            return self.ix.writer(_lk=False, limitmb=self.limitmb)
+            with _os_random():
+                return self.ix.writer(_lk=False, limitmb=self.limitmb)
         try:
-            return self.ix.writer(timeout=self.wait, limitmb=self.limitmb)
+            with _os_random():
+                return self.ix.writer(timeout=self.wait, limitmb=self.limitmb)
         except LockError:
             raise self._locked_error() from None
 

@@ -164,3 +164,18 @@ def test_parse_date_forms():
 
 def test_split_paragraphs_folds_whitespace_and_crlf():
     assert split_paragraphs("a\r\nb\r\n\r\n  c  \n \n\nRead more:") == ["a b", "c"]
+
+
+def test_oversized_paragraph_rejects_the_article_with_its_line(tmp_path):
+    from index.readers import MAX_PARAGRAPH_CHARS, check_article
+
+    p = tmp_path / "big.jsonl"
+    big = "x" * (MAX_PARAGRAPH_CHARS + 1)
+    p.write_text(json.dumps({"title": "T", "paragraphs": ["ok", big]}) + "\n"
+                 + json.dumps({"title": "Fine", "text": "small"}) + "\n", encoding="utf-8")
+    items = read(p)
+    [err] = errors(items)
+    assert err.line == 1 and "paragraph 2 is" in str(err) and "not indexed" in str(err)
+    assert [a.title for a in articles(items)] == ["Fine"]
+    assert check_article(Article("x" * (MAX_PARAGRAPH_CHARS + 1))).startswith("headline")
+    assert check_article(Article("T", ["x" * MAX_PARAGRAPH_CHARS])) is None

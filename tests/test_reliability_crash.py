@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import signal
 import subprocess
@@ -105,3 +106,15 @@ def test_library_interrupt_keeps_committed_batches_and_reraises(tmp_path):
         assert ix.stats().articles == 20
         # the lock was released: the next write goes through at once
         assert ix.add_articles([Article("After", ["x"], id="after")], wait=0).added == 1
+
+
+def test_a_seeded_global_random_cannot_make_segment_names_collide(tmp_path):
+    """Whoosh names segments with the global ``random``; a caller's seed must not matter."""
+    with Index.create(tmp_path / "ix") as ix:
+        for b in range(3):
+            random.seed(1234)
+            ix.add_articles([Article(f"Seeded {b}", ["body"], id=f"s{b}")])
+        assert ix.stats().articles == 3
+    with Index.open(tmp_path / "ix") as ix:
+        assert [ix.article(f"s{b}").title for b in range(3)] == ["Seeded 0", "Seeded 1",
+                                                                    "Seeded 2"]
