@@ -19,7 +19,11 @@ def fail(message: str) -> None:
 
 
 def handle_errors(func: Callable) -> Callable:
-    """Turn library errors into one line on stderr and exit code 1, never a traceback."""
+    """Turn library errors into one line on stderr and exit code 1, never a traceback.
+
+    Ctrl-C is exit code 130, as from a shell (click's own handling would say "Aborted!" and
+    exit 1).
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -28,6 +32,9 @@ def handle_errors(func: Callable) -> Callable:
         except SearchlibError as e:
             fail(str(e))
             sys.exit(1)
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
         except BrokenPipeError:
             # `searchlib search ... | head` closes our stdout early: that is not an error.
             sys.stderr.close()
