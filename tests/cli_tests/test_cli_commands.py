@@ -123,7 +123,7 @@ def test_bad_query_is_one_line_exit_1(runner, seeded):
 
 
 def test_usage_errors_exit_2(runner):
-    run(runner, "search", code=2)
+    run(runner, "search", "x", "--sort", "random", code=2)  # QUERY is optional (issue 4)
     run(runner, "search", "x", "--limit", "0", code=2)
     run(runner, "nosuchcommand", code=2)
 
