@@ -173,10 +173,10 @@ def _is_name(surface: str) -> bool:
 
 
 def raw_spans(nlp: Any, paragraphs: Sequence[str]) -> list[list[tuple[str, int, int]]]:
-    """Run the model over one article's paragraphs and return cleaned ``(label, start, end)``.
+    """Run the model over paragraphs and return cleaned ``(label, start, end)`` spans.
 
     :param nlp: a pipeline from :func:`load_model`
-    :param paragraphs: the article's paragraphs in order
+    :param paragraphs: paragraphs of one or many articles; one ``nlp.pipe`` call batches them
     :returns: per paragraph, spans with their OntoNotes labels (only those we may use)
     """
     texts = [_restore_case(p) for p in paragraphs]
@@ -194,6 +194,43 @@ def raw_spans(nlp: Any, paragraphs: Sequence[str]) -> list[list[tuple[str, int, 
     return out
 
 
+def _kind(surface: str, label: str, cased: bool) -> str | None:
+    """The kind of one span: gazetteer, then cue words, then name shape, then the model.
+
+    :param surface: the cleaned span text
+    :param label: the model's OntoNotes label
+    :param cased: False if the paragraph was in capitals (its case was restored)
+    """
+    from index.entities.gazetteer import kind_of, load
+
+    known = kind_of(surface)
+    if known:
+        return known
+    gazetteer = load()
+    words = surface.split()
+    if not cased and all(w.lower() in gazetteer.common for w in words):
+        # Headline words such as "SOCCER" or "EASTERN DIVISION", tagged only for their capitals.
+        return None
+    cues = gazetteer.cues.get(words[-1], frozenset())
+    if "org" in cues:
+        return "org"
+    if "place" in cues and label in LABELS:
+        return "place"
+    if label in LABELS and _looks_like_person(words, gazetteer):
+        return "person"
+    return LABELS.get(label)
+
+
+def _looks_like_person(words: list[str], gazetteer: Any) -> bool:
+    """A known first name or an initial, then one or two capitalised words ("H. Morris")."""
+    if not 2 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
+        return False
+    if any(gazetteer.cues.get(w) for w in words):
+        return False
+    first = words[0]
+    return first in gazetteer.first_names or bool(re.fullmatch(r"[A-Z]\.", first))
+
+
 def _relabel(
     paragraphs: Sequence[str], labelled: list[list[tuple[str, int, int]]]
 ) -> list[list[tuple[str, int, int]]]:
@@ -203,14 +240,11 @@ def _relabel(
     :param labelled: per paragraph, ``(ontonotes_label, start, end)``
     :returns: per paragraph, ``(kind, start, end)``
     """
-    from index.entities.gazetteer import kind_of
-
     kinds: list[list[tuple[str, int, int]]] = []
     for text, spans in zip(paragraphs, labelled, strict=True):
         para = []
         for label, a, b in spans:
-            known = kind_of(text[a:b])
-            kind = known or LABELS.get(label)
+            kind = _kind(text[a:b], label, text == _restore_case(text))
             if kind:
                 para.append((kind, a, b))
         kinds.append(para)
@@ -239,19 +273,64 @@ def _relabel(
                 kind = votes[surface].most_common(1)[0][0]
             para.append((kind, a, b))
         result.append(para)
-    return result
+    return _propagate(paragraphs, result, surnames)
 
 
-def entities(nlp: Any, paragraphs: Sequence[str]) -> list[list[Entity]]:
-    """Find the entities of one article with a loaded pipeline.
+def _propagate(
+    paragraphs: Sequence[str], spans: list[list[tuple[str, int, int]]], surnames: set[str]
+) -> list[list[tuple[str, int, int]]]:
+    """Tag the mentions the model missed of names it found elsewhere in the same article.
+
+    The model decides from local context, so a team or person tagged in one sentence is
+    often missed in the next; a name written the same way in one article means the same.
+
+    :param paragraphs: the article's paragraphs
+    :param spans: per paragraph, ``(kind, start, end)`` after relabelling
+    :param surnames: last words of the article's full person names ("Ardern")
+    """
+    from index.entities.gazetteer import load
+
+    common = load().common
+    known: dict[str, str] = {name: "person" for name in surnames}
+    for text, para in zip(paragraphs, spans, strict=True):
+        for kind, a, b in para:
+            known.setdefault(text[a:b], kind)
+    # Short or everyday words ("May", "Such") would be tagged everywhere they occur.
+    names = [n for n in known if len(n) > 2 and n[0].isupper() and n.lower() not in common]
+    if not names:
+        return spans
+    names.sort(key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, names)) + r")(?![\w'’-])")
+    out = []
+    for text, para in zip(paragraphs, spans, strict=True):
+        taken = [(a, b) for _, a, b in para]
+        extra = [
+            (known[m.group(0)], m.start(), m.end())
+            for m in pattern.finditer(text)
+            if not any(m.start() < b and a < m.end() for a, b in taken)
+        ]
+        out.append(sorted(para + extra, key=lambda span: span[1]))
+    return out
+
+
+def entities(nlp: Any, articles: Sequence[Sequence[str]]) -> list[list[list[Entity]]]:
+    """Find the entities of several articles with a loaded pipeline.
 
     :param nlp: a pipeline from :func:`load_model`
-    :param paragraphs: the article's paragraphs in order
+    :param articles: each article's paragraphs in order
+    :returns: per article, per paragraph, its entities
     """
     from index.entities.normalise import resolve
 
-    paragraphs = list(paragraphs)
-    return resolve(paragraphs, _relabel(paragraphs, raw_spans(nlp, paragraphs)))
+    flat = [paragraph for paragraphs in articles for paragraph in paragraphs]
+    spans = raw_spans(nlp, flat)
+    out, pos = [], 0
+    for paragraphs in articles:
+        paragraphs = list(paragraphs)
+        mine = spans[pos:pos + len(paragraphs)]
+        pos += len(paragraphs)
+        out.append(resolve(paragraphs, _relabel(paragraphs, mine)))
+    return out
 
 
 # -- worker processes -------------------------------------------------------------------
@@ -273,7 +352,7 @@ def _init_worker(model: str) -> None:
 def _work(chunk: list[list[str]]) -> list[list[list[Entity]]]:
     if _worker_error is not None:
         raise _worker_error
-    return [entities(_worker_nlp, paragraphs) for paragraphs in chunk]
+    return entities(_worker_nlp, chunk)
 
 
 def _result(future: Future) -> list[list[list[Entity]]]:
@@ -329,7 +408,7 @@ class SpacyExtractor(Extractor):
 
         :param paragraphs: the article's paragraphs in order
         """
-        return entities(self._local_nlp(), paragraphs)
+        return entities(self._local_nlp(), [paragraphs])[0]
 
     def extract_many(self, articles: Iterable[Sequence[str]]) -> Iterator[list[list[Entity]]]:
         """Extract from many articles in worker processes, yielding results in input order.
@@ -341,7 +420,7 @@ class SpacyExtractor(Extractor):
         if self.workers == 1 or (len(head) < 2 and self._pool is None):
             # One chunk is not worth starting processes that each load the model.
             for chunk in chain(head, chunks):
-                yield from (self.extract(paragraphs) for paragraphs in chunk)
+                yield from entities(self._local_nlp(), chunk)
             return
         pool = self._start_pool()
         pending: deque[Future] = deque()
