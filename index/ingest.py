@@ -85,11 +85,14 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
     report = report if report is not None else IngestReport()
 
     def flush(batch: list[Article]) -> None:
-        nonlocal report
-        counts = writer.write(batch)
-        report += counts
-        if counts.added or counts.replaced:
-            report.commits += 1
+        def committed(counts: BatchCounts) -> None:
+            # Called inside the writer's Ctrl-C-free stretch: the report never lags a commit.
+            nonlocal report
+            report += counts
+            if counts.added or counts.replaced:
+                report.commits += 1
+
+        writer.write(batch, on_commit=committed)
         if on_batch:
             on_batch(report)
 

@@ -8,7 +8,7 @@ import os
 import random
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh.index import FileIndex, LockError
@@ -88,9 +88,9 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
 
 @contextlib.contextmanager
 def _sigint_deferred() -> Iterator[None]:
-    """Hold back Ctrl-C while a commit runs, then raise it: the caller then knows for sure
-    whether the batch was committed. Only the main thread receives signals; elsewhere, or
-    when someone else installed their own handler, this does nothing."""
+    """Hold back Ctrl-C while a commit runs and is recorded, then raise it: the caller then
+    knows for sure whether the batch was committed. Only the main thread receives signals;
+    elsewhere, or when someone else installed their own handler, this does nothing."""
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield
@@ -157,16 +157,23 @@ class ArticleWriter:
             self._lock.release()
             self._lock = None
 
-    def write(self, articles: Sequence[Article]) -> BatchCounts:
+    def write(self, articles: Sequence[Article],
+              on_commit: Callable[[BatchCounts], None] | None = None) -> BatchCounts:
         """Index *articles* (later duplicates of an id win) and commit.
 
-        On any exception, Ctrl-C included, nothing of this batch is committed.
+        On an exception before the commit, Ctrl-C included, nothing of this batch is
+        committed; Ctrl-C during the commit waits until *on_commit* has recorded it.
+
+        :param on_commit: called with the counts once the batch is committed (or found to
+            need no commit), before a held-back Ctrl-C is raised
         """
         counts = BatchCounts()
         batch = {a.id: a for a in articles}
         counts.skipped += len(articles) - len(batch)  # superseded within this batch
         changed, replacing = self._changed(list(batch.values()), counts)
         if not changed:
+            if on_commit:
+                on_commit(counts)
             return counts
         assert self.extractor is not None, "writing articles needs an extractor"
         found = self.extractor.extract_many([[a.title, *a.paragraphs] for a in changed])
@@ -186,6 +193,8 @@ class ArticleWriter:
             raise
         with _sigint_deferred():
             writer.commit()
+            if on_commit:
+                on_commit(counts)
         return counts
 
     def delete(self, article_id: str) -> int:
