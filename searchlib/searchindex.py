@@ -71,6 +71,31 @@ def _date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
+def _dir_size(path: Path) -> int:
+    """Bytes in the files of *path*; a file a concurrent commit deletes meanwhile counts 0."""
+    total = 0
+    for f in path.iterdir():
+        try:
+            total += f.stat().st_size if f.is_file() else 0
+        except FileNotFoundError:
+            pass
+    return total
+
+
+class _PinnedSchemaIndex(whoosh_index.FileIndex):
+    """A Whoosh index whose ``schema`` is the one read at open, not re-read from disk.
+
+    Whoosh's ``FileIndex.schema`` reads the newest table of contents on every access, and a
+    writer (another process or thread) deletes the previous one as it commits: a search asking
+    for the schema then fails with ``FileNotFoundError``. A searchlib index's schema
+    never changes (another schema version is refused at open), so reading it once is exact.
+    """
+
+    @property
+    def schema(self):
+        return self._schema
+
+
 class Index:
     """A searchlib index: a directory holding Whoosh files and ``searchlib.json``.
 
@@ -81,7 +106,7 @@ class Index:
 
     def __init__(self, path: Path, ix: whoosh_index.FileIndex, meta: IndexMeta) -> None:
         self.path = path
-        self._ix = ix
+        self._ix = _PinnedSchemaIndex(ix.storage, ix.schema, ix.indexname)
         self.meta = meta
         self._parser = QueryParser(ix.schema)
         self._lock = threading.RLock()
@@ -266,7 +291,7 @@ class Index:
             s = self._current()
             paragraphs = s.doc_count()
             articles = sum(1 for _ in s.docs_for_query(wq.Term("paragraph", 0)))
-        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        size = _dir_size(self.path)
         return Stats(articles=articles, paragraphs=paragraphs, index=str(self.path),
                      size_bytes=size, extractor=self.meta.extractor,
                      schema_version=self.meta.schema_version)
