@@ -260,13 +260,20 @@ def machine_info() -> dict:
         except metadata.PackageNotFoundError:
             return None
 
-    try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        commit = ""
+    def git(*argv: str) -> str:
+        try:
+            return subprocess.run(["git", "-C", str(ROOT), *argv], capture_output=True,
+                                  text=True, check=False).stdout.strip()
+        except OSError:
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    # The library's own code may be ahead of HEAD (others work in the same tree): say so.
+    if git("status", "--porcelain", "--", "searchlib", "index"):
+        commit += "+uncommitted"
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {"cpu_count": os.cpu_count(), "memory_gb": round(mem / 2**30, 1),
+    return {"cpu_count": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
+            "memory_gb": round(mem / 2**30, 1),
             "platform": platform.platform(), "processor": platform.processor(),
             "python": platform.python_version(), "whoosh": version("whoosh3"),
             "searchlib": version("searchlib"), "sqlite": sqlite3.sqlite_version,
@@ -338,7 +345,6 @@ def profile_searchlib(spec: CorpusSpec, n_articles: int, args: argparse.Namespac
             out.write(f"\n## searchlib {phase}: top functions by {key}\n\n")
             stats = pstats.Stats(str(prof), stream=out)
             stats.strip_dirs().sort_stats(key).print_stats(args.profile_top)
-        shutil.copy(prof, RESULTS.parent / f".{phase}.prof") if args.keep else None
     return out.getvalue()
 
 
@@ -401,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="searchlib-bench-"))
     started = time.time()
+    load = os.getloadavg()
+    if load[0] > 0.5:  # other work on the machine distorts every figure: say so up front
+        log(f"benchmark: warning: load average {load[0]:.2f} before starting; "
+            "timings will be pessimistic")
     try:
         records_file = work / "records.pkl"
         log(f"benchmark: reading {spec.name} and extracting entities for the peers ...")
@@ -409,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [(f, max(1, round(f * total))) for f in args.fractions]
         if args.profile:
             frac, n = max(sizes)
+            log(f"benchmark: profiling searchlib at {frac:g} ({n} articles); .prof files in "
+                f"{work} (with --keep)")
             print(profile_searchlib(spec, n, args, work))
             return 0
         scales = []
@@ -427,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
               "settings": {"repeat": args.repeat, "extractor": args.extractor, "limit": LIMIT,
                            "facets": FACETS, "warm_budget_s": WARM_BUDGET_S,
                            "quick": args.quick},
-              "skipped_peers": skipped, "corpus_facts": corpus,
+              "loadavg_at_start": load, "skipped_peers": skipped, "corpus_facts": corpus,
               "queries": [{"qid": q.qid, "cls": q.cls, "text": q.text} for q in QUERIES],
               "scales": scales, "wall_seconds": round(time.time() - started, 1)}
     report.summarise(result)
