@@ -19,6 +19,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "NAME_SEPARATOR",
     "ENTITY_COLUMN",
+    "BODY_COLUMN",
     "build_schema",
     "join_names",
     "paragraph_id",
@@ -34,6 +35,9 @@ NAME_SEPARATOR = "\x1f"
 
 #: Column holding every entity of a paragraph as ``kind<US>name`` records, for facets.
 ENTITY_COLUMN = "entity_names"
+
+#: Column holding a paragraph's text and entity mentions (see :mod:`index.documents`).
+BODY_COLUMN = "body"
 
 _NAME_GAP = 100
 
@@ -59,22 +63,44 @@ def _name_analyzer():
     return tokenizer | _NameGapFilter() | LowercaseFilter()
 
 
+def _day_field() -> fields.DATETIME:
+    """A DATETIME field with 4 precision tiers instead of Whoosh's 8.
+
+    Dates here are whole days, so the finest tiers (below a day) only repeat the day's
+    term; with 16-bit steps a month's range still expands to a few dozen terms at most.
+    """
+    field = fields.DATETIME(sortable=True)
+    field.shift_step = 16
+    return field
+
+
 def build_schema() -> fields.Schema:
-    """The schema of one paragraph document."""
+    """The schema of one paragraph document.
+
+    Every value is stored once, which keeps the index small and ingest fast: the text and
+    the entity mentions in a block-compressed column; article id, paragraph number and date
+    as columns (also what sorting and grouping read); source, url and content hash on
+    paragraph 0 only (``article``), whose text is the headline.
+    :class:`index.documents.DocumentReader` puts a paragraph's record together again. ``title`` and ``source`` are indexed on every
+    paragraph so that ``title:`` and ``--source`` select whole articles.
+    """
     text_analyzer = StemmingAnalyzer()
     entity_fields = {kind: fields.TEXT(analyzer=_name_analyzer(), phrase=True) for kind in KINDS}
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        article_id=fields.ID(stored=True, sortable=True),
-        paragraph=fields.NUMERIC(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=text_analyzer, stored=True, phrase=True),
-        text=fields.TEXT(analyzer=text_analyzer, stored=True, phrase=True, chars=True),
-        date=fields.DATETIME(stored=True, sortable=True),
+        # Each article id repeats on every paragraph: the column stores each value once.
+        article_id=fields.ID(sortable=columns.RefBytesColumn()),
+        # Few precision tiers: paragraph numbers are only matched exactly (0: the headline).
+        paragraph=fields.NUMERIC(sortable=True, shift_step=16),
+        title=fields.TEXT(analyzer=text_analyzer, phrase=True),
+        # Highlighting re-analyses the text, so no character offsets in the postings.
+        text=fields.TEXT(analyzer=text_analyzer, phrase=True),
+        date=_day_field(),
         # Whole source name, matched case-insensitively.
-        source=fields.TEXT(analyzer=IDTokenizer() | LowercaseFilter(), phrase=False, stored=True),
-        url=fields.STORED(),
-        content_hash=fields.STORED(),
-        entities=fields.STORED(),
+        source=fields.TEXT(analyzer=IDTokenizer() | LowercaseFilter(), phrase=False),
+        article=fields.STORED(),
+        # The paragraph's text and entity mentions, compressed in blocks of many paragraphs:
+        # Whoosh's stored fields compress each short paragraph alone, to little effect.
+        **{BODY_COLUMN: fields.COLUMN(columns.CompressedBlockColumn(level=6, blocksize=32))},
         **{ENTITY_COLUMN: fields.COLUMN(columns.VarBytesColumn())},
         **entity_fields,
     )

@@ -15,9 +15,10 @@ from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
 from index.articles import Article
+from index.documents import DocumentReader, encode_body
 from index.entities.base import KINDS, Entity, Extractor
 from index.errors import IndexLockedError
-from index.schema import ENTITY_COLUMN, join_names, paragraph_id
+from index.schema import BODY_COLUMN, ENTITY_COLUMN, join_names
 
 __all__ = ["BatchCounts", "ArticleWriter", "article_documents", "encode_entity_column",
            "decode_entity_column"]
@@ -68,20 +69,20 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
         common["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
     if article.source:
         common["source"] = article.source
-    if article.url:
-        common["url"] = article.url
+    header = {"source": article.source, "url": article.url, "hash": article.content_hash()}
     docs = []
     for n, text in enumerate(texts):
         found = entities[n] if n < len(entities) else []
-        doc = dict(common, id=paragraph_id(article.id, n), paragraph=n, text=text,
-                   entities=[(e.kind, e.start, e.end, e.name) for e in found])
-        doc[ENTITY_COLUMN] = encode_entity_column(found)
+        doc = dict(common, paragraph=n, text=text)
+        doc[BODY_COLUMN] = encode_body(text, found)
+        if found:
+            doc[ENTITY_COLUMN] = encode_entity_column(found)
         for kind in KINDS:
             names = list(dict.fromkeys(e.name for e in found if e.kind == kind))
             if names:
                 doc[kind] = join_names(names)
         if n == 0:
-            doc["content_hash"] = article.content_hash()
+            doc["article"] = {k: v for k, v in header.items() if v is not None}
         docs.append(doc)
     return docs
 
@@ -216,11 +217,12 @@ class ArticleWriter:
             return articles, set()
         changed, replacing = [], set()
         with self.ix.searcher() as s:
+            docs = DocumentReader(s)
             for a in articles:
-                stored = s.document(id=paragraph_id(a.id, 0))
-                if stored is None:
+                header = docs.header(a.id)
+                if header is None:
                     changed.append(a)
-                elif stored.get("content_hash") == a.content_hash():
+                elif header.get("hash") == a.content_hash():
                     counts.skipped += 1
                 else:
                     changed.append(a)

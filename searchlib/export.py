@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from whoosh import query as wq
 
+from index.documents import DocumentReader
 from searchlib.grouping import score_of
 
 __all__ = ["RankedDocs", "rank_all", "matching_article_ids", "article_record",
@@ -65,23 +66,26 @@ def matching_article_ids(searcher, q: wq.Query, filter_q: wq.Query | None) -> It
 def article_record(docs: list[dict]) -> dict:
     """One article in the JSON Lines input format (what ``searchlib index`` reads).
 
-    :param docs: the stored fields of all its paragraphs, headline (paragraph 0) included
+    :param docs: the records of all its paragraphs (:meth:`DocumentReader.paragraph`),
+        headline (paragraph 0) included
     """
     docs = sorted(docs, key=lambda d: d["paragraph"])
     head = docs[0]
     date = head.get("date")
     rec = {"id": head["article_id"], "title": head["title"],
-           "date": date.date().isoformat() if date else None,
+           "date": date.isoformat() if date else None,
            "source": head.get("source"), "url": head.get("url"),
            # Paragraph 0 is the headline, already in "title".
            "paragraphs": [d["text"] for d in docs if d["paragraph"] > 0]}
     return {k: v for k, v in rec.items() if v is not None}
 
 
-def article_records(searcher, article_ids: Iterator[str]) -> Iterator[dict]:
+def article_records(docs_reader: DocumentReader, article_ids: Iterator[str]
+                    ) -> Iterator[dict]:
     """The JSON Lines record of each article in *article_ids*, one at a time."""
+    searcher = docs_reader.searcher
     for aid in article_ids:
-        docs = [searcher.stored_fields(n)
+        docs = [docs_reader.paragraph(n)
                 for n in searcher.docs_for_query(wq.Term("article_id", aid))]
         if docs:
             yield article_record(docs)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh import sorting
 
+from index.documents import DocumentReader
 from index.errors import QueryError
-from index.schema import paragraph_id
 from searchlib.results import Context, Paragraph, entity_names
 
 __all__ = ["SORTS", "resolve_sort", "ranked", "score_of", "ArticleGroup", "group_by_article",
@@ -120,20 +120,21 @@ def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader) -> list[A
     return list(groups.values())  # dicts keep insertion order: the rank of the best
 
 
-def context_for(searcher, article_id: str, paragraph: int, n: int) -> Context:
+def context_for(docs: DocumentReader, article_id: str, paragraph: int, n: int) -> Context:
     """The *n* paragraphs before and after one paragraph in its article.
 
     The headline (paragraph 0) is never context: every hit already carries it as ``title``.
 
-    :param searcher: a Whoosh searcher
+    :param docs: the searcher's document reader
     :param n: how many on each side
     """
 
     def fetch(k: int) -> Paragraph | None:
-        doc = searcher.document(id=paragraph_id(article_id, k))
-        if doc is None:
+        docnum = docs.docnum(article_id, k)
+        if docnum is None:
             return None
-        return Paragraph(doc["paragraph"], doc["text"], entity_names(doc["entities"]))
+        text, mentions = docs.body(docnum)
+        return Paragraph(k, text, entity_names(mentions))
 
     before = [p for k in range(max(1, paragraph - n), paragraph) if (p := fetch(k))]
     after = []

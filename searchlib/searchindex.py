@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from index.articles import Article
+from index.documents import DocumentReader
 from index.entities import get_extractor
 from index.entities.base import KINDS, Extractor, check_extractor_name
 from index.errors import (
@@ -67,10 +68,6 @@ def resolve_index_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("SEARCHLIB_INDEX") or DEFAULT_INDEX)
 
 
-def _date(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
 def _dir_size(path: Path) -> int:
     """Bytes in the files of *path*; a file a concurrent commit deletes meanwhile counts 0."""
     total = 0
@@ -112,6 +109,7 @@ class Index:
         self._lock = threading.RLock()
         self._searcher = None
         self._facets: FacetTable | None = None
+        self._docs: DocumentReader | None = None
         self._extractor: Extractor | None = None
 
     # -- opening -------------------------------------------------------------------------
@@ -252,6 +250,7 @@ class Index:
             self._facets = None
         if self._facets is None:
             self._facets = FacetTable(self._searcher.reader())
+            self._docs = DocumentReader(self._searcher)
         return self._searcher
 
     def article(self, article_id: str) -> ArticleView:
@@ -261,14 +260,14 @@ class Index:
         """
         with self._lock:
             s = self._current()
-            docs = sorted((s.stored_fields(n) for n in
+            docs = sorted((self._docs.paragraph(n) for n in
                            s.docs_for_query(wq.Term("article_id", article_id))),
                           key=lambda d: d["paragraph"])
         if not docs:
             raise ArticleNotFoundError(f"no article with id {article_id!r}")
         first = docs[0]
         return ArticleView(
-            id=article_id, title=first["title"], date=_date(first.get("date")),
+            id=article_id, title=first["title"], date=first["date"],
             source=first.get("source"), url=first.get("url"),
             paragraphs=[Paragraph(d["paragraph"], d["text"], entity_names(d["entities"]))
                         for d in docs])
@@ -280,7 +279,9 @@ class Index:
         except ValueError as e:
             raise ArticleNotFoundError(str(e)) from None
         with self._lock:
-            doc = self._current().document(id=paragraph_id)
+            self._current()
+            docnum = self._docs.docnum(*split_paragraph_id(paragraph_id))
+            doc = self._docs.paragraph(docnum) if docnum is not None else None
         if doc is None:
             raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
         return Paragraph(doc["paragraph"], doc["text"], entity_names(doc["entities"]))
@@ -353,6 +354,7 @@ class Index:
         total_paragraphs = None
         with self._lock:
             s = self._current()
+            docs = self._docs
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
@@ -362,16 +364,16 @@ class Index:
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
-                    hit = self._hit(s.stored_fields(group.docnum), group.score, terms)
+                    hit = self._hit(docs.paragraph(group.docnum), group.score, terms)
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
                 results = ranked(s, q, filter_q, order, limit=stop)
                 total = len(results)
-                hits = [self._hit(h.fields(), score_of(h.score), terms)
+                hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms)
                         for h in results[start:stop]]
             for hit in hits if context else ():
-                hit.context = context_for(s, hit.article_id, hit.paragraph, context)
+                hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
             facet_counts = {}
             if facets and total:
                 counts = self._facets.count(results.docs())
@@ -390,7 +392,7 @@ class Index:
         spans = match_spans(text, terms, schema["text"].analyzer, doc["entities"],
                             schema[KINDS[0]].analyzer)
         return Hit(id=doc["id"], article_id=doc["article_id"], title=doc["title"],
-                   date=_date(doc.get("date")), paragraph=doc["paragraph"], text=text,
+                   date=doc["date"], paragraph=doc["paragraph"], text=text,
                    highlight=mark(text, spans), score=float(score or 0.0),
                    entities=entity_names(doc["entities"]), matches=spans,
                    source=doc.get("source"), url=doc.get("url"))
@@ -424,21 +426,22 @@ class Index:
         # A searcher of its own: the shared one may be replaced (and closed) by another
         # thread while this generator is suspended between hits.
         s = self._ix.searcher()
+        records = DocumentReader(s)
         try:
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
-            docs = rank_all(ranked(s, q, filter_q, order, limit=None))
+            ranked_docs = rank_all(ranked(s, q, filter_q, order, limit=None))
             if by_article:
-                for group in group_by_article(docs, s.reader()):
-                    hit = self._hit(s.stored_fields(group.docnum), group.score, terms)
+                for group in group_by_article(ranked_docs, s.reader()):
+                    hit = self._hit(records.paragraph(group.docnum), group.score, terms)
                     hit.matching_paragraphs = group.paragraphs
                     if context:
-                        hit.context = context_for(s, hit.article_id, hit.paragraph, context)
+                        hit.context = context_for(records, hit.article_id, hit.paragraph, context)
                     yield hit
                 return
-            for docnum, score in docs:
-                hit = self._hit(s.stored_fields(docnum), score, terms)
+            for docnum, score in ranked_docs:
+                hit = self._hit(records.paragraph(docnum), score, terms)
                 if context:
-                    hit.context = context_for(s, hit.article_id, hit.paragraph, context)
+                    hit.context = context_for(records, hit.article_id, hit.paragraph, context)
                 yield hit
         finally:
             s.close()
@@ -457,11 +460,14 @@ class Index:
             raise ValueError("limit must be at least 1")
         with self._lock:
             s = self._current()
-            docnum = s.document_number(id=paragraph_id)
+            try:
+                docnum = self._docs.docnum(*split_paragraph_id(paragraph_id))
+            except ValueError:
+                docnum = None
             if docnum is None:
                 raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
             found = similar_docs(s, docnum, limit)
-            return [self._hit(s.stored_fields(d), score, set()) for d, score in found]
+            return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
 
     def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,
                         place: str | Iterable[str] | None = None,
@@ -479,6 +485,6 @@ class Index:
                                             source)
         s = self._ix.searcher()  # its own, as in iter_hits
         try:
-            yield from article_records(s, matching_article_ids(s, q, filter_q))
+            yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
         finally:
             s.close()

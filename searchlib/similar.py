@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from index.documents import DocumentReader
+
 __all__ = ["KEY_TERMS", "similar_docs"]
 
 #: How many of a paragraph's most distinctive words are searched for.
@@ -26,12 +28,13 @@ def similar_docs(searcher, docnum: int, limit: int, numterms: int = KEY_TERMS
     :param numterms: how many key terms to search for
     :returns: ``(docnum, score)`` pairs, best first
     """
-    doc = searcher.stored_fields(docnum)
-    terms = searcher.key_terms_from_text("text", doc["text"], numterms=numterms)
+    text = DocumentReader(searcher).body(docnum)[0]
+    terms = searcher.key_terms_from_text("text", text, numterms=numterms)
     if not terms:  # a paragraph of stop words only
         return []
     q = wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms])
-    own = set(searcher.docs_for_query(wq.Term("article_id", doc["article_id"])))
+    article_id = searcher.reader().column_reader("article_id")[docnum]
+    own = set(searcher.docs_for_query(wq.Term("article_id", article_id)))
     found = list(searcher.search(q, limit=limit, mask=own).items())
     rest = limit - len(found)
     if rest > 0 and len(own) > 1:

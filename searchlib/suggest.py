@@ -11,6 +11,7 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from index.documents import DocumentReader
 from index.entities.base import KINDS
 from index.errors import QueryError
 from searchlib.grouping import ranked
@@ -41,7 +42,7 @@ def _surface(searcher, field: str, term: str) -> str:
         docnum = searcher.postings(field, term).id()
     except TermNotFound:  # the term vanished with a concurrent delete: keep the stem
         return term
-    text = searcher.stored_fields(docnum).get(field) or ""
+    text = DocumentReader(searcher).paragraph(docnum).get(field) or ""
     analyzer = searcher.schema[field].analyzer
     for tok in analyzer(text, chars=True, mode="index"):
         if tok.text == term:

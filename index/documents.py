@@ -1,0 +1,154 @@
+"""Reading paragraph documents back from the index as whole records.
+
+The index stores each value once (see :mod:`index.schema`): a paragraph's text and entity
+mentions share one block-compressed column; its article id, number and date live in columns; the
+article's headline, source, url and content hash are stored on paragraph 0 only. This
+module puts a paragraph's record together again from those places.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from whoosh import query as wq
+from whoosh.util.times import long_to_datetime
+
+from index.entities.base import Entity
+from index.schema import BODY_COLUMN, paragraph_id
+
+__all__ = ["DocumentReader", "encode_body", "decode_body", "decode_mentions", "NO_DATE"]
+
+#: The raw ``date`` column value of a paragraph whose article has no date.
+NO_DATE = 2 ** 64 - 1
+
+_RECORD = "\x1e"
+_UNIT = "\x1f"
+#: Articles whose header and paragraph numbers are kept per reader.
+_CACHED = 4096
+
+
+def encode_mentions(entities: Sequence[Entity]) -> str:
+    """Pack a paragraph's entity mentions into one compact stored string."""
+    return _RECORD.join(f"{e.kind}{_UNIT}{e.start}{_UNIT}{e.end}{_UNIT}{e.name}"
+                        for e in entities)
+
+
+def encode_body(text: str, entities: Sequence[Entity]) -> bytes:
+    """The body column value of a paragraph: its mentions, then its text."""
+    mentions = encode_mentions(entities)
+    return f"{len(mentions)}:{mentions}{text}".encode("utf-8", "surrogatepass")
+
+
+def decode_body(value: bytes) -> tuple[str, str]:
+    """Inverse of :func:`encode_body`: ``(text, encoded mentions)``."""
+    if not value:
+        return "", ""
+    raw = value.decode("utf-8", "surrogatepass")
+    size, _, rest = raw.partition(":")
+    n = int(size)
+    return rest[n:], rest[:n]
+
+
+def decode_mentions(value: str | None) -> list[tuple[str, int, int, str]]:
+    """Inverse of :func:`encode_mentions`: ``(kind, start, end, name)`` tuples."""
+    if not value:
+        return []
+    out = []
+    for rec in value.split(_RECORD):
+        kind, start, end, name = rec.split(_UNIT, 3)
+        out.append((kind, int(start), int(end), name))
+    return out
+
+
+class DocumentReader:
+    """Whole paragraph records for one searcher's view of the index.
+
+    Article headers (headline, date, source, url) and paragraph numbers are cached, so the
+    hits of one article cost one header load between them.
+    """
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        # An empty index has no columns at all.
+        self._articles = _column(reader, "article_id")
+        self._numbers = _column(reader, "paragraph")
+        self._dates = _column(reader, "date", translate=False)
+        self._bodies = _column(reader, BODY_COLUMN)
+        self._headers: OrderedDict[str, dict | None] = OrderedDict()
+        self._numbered: OrderedDict[str, dict[int, int]] = OrderedDict()
+
+    def article_id(self, docnum: int) -> str:
+        return self._articles[docnum]
+
+    def number(self, docnum: int) -> int:
+        return int(self._numbers[docnum])
+
+    def body(self, docnum: int) -> tuple[str, list[tuple[str, int, int, str]]]:
+        """A paragraph's text and its ``(kind, start, end, name)`` entity mentions."""
+        text, mentions = decode_body(self._bodies[docnum] if self._bodies is not None else b"")
+        return text, decode_mentions(mentions)
+
+    def date(self, docnum: int) -> dt.date | None:
+        raw = self._dates[docnum] if self._dates is not None else NO_DATE
+        return None if raw == NO_DATE else long_to_datetime(raw).date()
+
+    def docnums(self, article_id: str) -> dict[int, int]:
+        """Paragraph number -> document number, for every paragraph of one article."""
+        found = _cached(self._numbered, article_id)
+        if found is None:
+            found = {self.number(d): d for d in
+                     self.searcher.docs_for_query(wq.Term("article_id", article_id))}
+            _remember(self._numbered, article_id, found)
+        return found
+
+    def docnum(self, article_id: str, paragraph: int) -> int | None:
+        """The document number of one paragraph, or ``None`` when there is no such one."""
+        return self.docnums(article_id).get(paragraph)
+
+    def header(self, article_id: str) -> dict | None:
+        """The article's headline, date, source, url and content hash (``None``: no such
+        article)."""
+        if article_id in self._headers:
+            return _cached(self._headers, article_id)
+        docnum = self.docnum(article_id, 0)
+        header = None
+        if docnum is not None:
+            stored = self.searcher.stored_fields(docnum)
+            header = dict(stored.get("article") or {}, title=self.body(docnum)[0],
+                          date=self.date(docnum))
+        _remember(self._headers, article_id, header)
+        return header
+
+    def paragraph(self, docnum: int) -> dict:
+        """The full record of one paragraph: ``id``, ``article_id``, ``paragraph``,
+        ``text``, ``entities`` (mention tuples), ``title``, ``date``, ``source``, ``url``."""
+        text, mentions = self.body(docnum)
+        aid = self.article_id(docnum)
+        number = self.number(docnum)
+        header = self.header(aid) or {}
+        return {
+            "id": paragraph_id(aid, number), "article_id": aid, "paragraph": number,
+            "text": text, "entities": mentions,
+            "title": header.get("title", ""), "date": header.get("date"),
+            "source": header.get("source"), "url": header.get("url"),
+        }
+
+
+def _cached(cache: OrderedDict, key: str):
+    value = cache.get(key)
+    if key in cache:
+        cache.move_to_end(key)
+    return value
+
+
+def _remember(cache: OrderedDict, key: str, value: object) -> None:
+    cache[key] = value
+    if len(cache) > _CACHED:
+        cache.popitem(last=False)
+
+
+def _column(reader, name: str, translate: bool = True):
+    return reader.column_reader(name, translate=translate) if reader.has_column(name) else None
