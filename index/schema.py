@@ -81,8 +81,9 @@ def build_schema() -> fields.Schema:
     the entity mentions in a block-compressed column; article id, paragraph number and date
     as columns (also what sorting and grouping read); source, url and content hash on
     paragraph 0 only (``article``), whose text is the headline.
-    :class:`index.documents.DocumentReader` puts a paragraph's record together again. ``title`` and ``source`` are indexed on every
-    paragraph so that ``title:`` and ``--source`` select whole articles.
+    :class:`index.documents.DocumentReader` puts a paragraph's record together again.
+    ``title`` and ``source`` are indexed on every paragraph so that ``title:`` and
+    ``--source`` select whole articles.
     """
     text_analyzer = StemmingAnalyzer()
     entity_fields = {kind: fields.TEXT(analyzer=_name_analyzer(), phrase=True) for kind in KINDS}
