@@ -18,6 +18,7 @@ from whoosh.fields import Schema
 
 from index.entities.base import KINDS
 from index.errors import QueryError
+from searchlib.daterange import day_ranges
 
 __all__ = ["Filters", "parse_date_bound", "build_filter", "highlight_terms"]
 
@@ -142,7 +143,7 @@ def build_filter(schema: Schema, filters: Filters) -> wq.Query | None:
         # paragraph without a date, which is what a date filter should do.
         start = (dt.datetime.combine(filters.since, dt.time.min) if filters.since else None)
         end = (dt.datetime.combine(filters.until, dt.time.max) if filters.until else None)
-        parts.append(wq.DateRange("date", start, end))
+        parts.append(day_ranges(wq.DateRange("date", start, end)))
     if filters.source:
         parts += [wq.Term("source", t.text) for t in schema["source"].analyzer(filters.source)]
     if not parts:

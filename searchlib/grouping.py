@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
 
 from index.documents import DocumentReader
 from index.errors import QueryError
@@ -70,11 +70,42 @@ def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
         allow = set(searcher.docs_for_query(filter_q))
         if not allow:
             q = wq.NullQuery
-    facet = _sort_facet(sort)
-    if facet is None:
-        # Whoosh breaks score ties by document number, so relevance order is total too.
-        return searcher.search(q, limit=limit, filter=allow)
-    return searcher.search(q, limit=limit, filter=allow, sortedby=facet)
+    collector = _Recording(_collector(limit, _sort_facet(sort), allow))
+    searcher.search_with_collector(q, collector)
+    results = collector.results()
+    results.docset = collector.docs
+    return results
+
+
+def _collector(limit: int | None, facet: sorting.FacetType | None, allow: set[int] | None
+               ) -> collectors.Collector:
+    """A collector that visits every match once, so one pass ranks, counts and lists them.
+
+    Whoosh's default top-N collector skips low-scoring blocks and then runs the query twice
+    more (once to count, once to list the matches for facets). Without skipping it still
+    prunes union matchers by score (``replace``), which loses matches from the count: a
+    Whoosh bug met here, hence ``replace=0``. Score ties are broken by document number,
+    so relevance order is total too.
+    """
+    if facet is not None:
+        found = collectors.SortingCollector(facet, limit=limit)
+    elif limit is None:
+        found = collectors.UnlimitedCollector()
+    else:
+        found = collectors.TopCollector(limit, usequality=False, replace=0)
+    return collectors.FilterCollector(found, allow=allow) if allow is not None else found
+
+
+class _Recording(collectors.WrappingCollector):
+    """Passes every match on to the wrapped collector and remembers its document number."""
+
+    def prepare(self, top_searcher, q, context) -> None:
+        self.docs: set[int] = set()
+        super().prepare(top_searcher, q, context)
+
+    def collect(self, sub_docnum: int):
+        self.docs.add(self.child.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
 
 
 def score_of(value: object) -> float:

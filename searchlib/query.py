@@ -10,6 +10,7 @@ from whoosh.fields import Schema
 
 from index.entities.base import KINDS
 from index.errors import QueryError
+from searchlib.daterange import day_ranges
 
 __all__ = ["FIELD_ALIASES", "MAX_QUERY_CHARS", "QueryParser", "positive_terms"]
 
@@ -72,7 +73,25 @@ class QueryParser:
         except Exception as e:  # Whoosh's parser raises assorted types; all mean a bad query
             raise QueryError(f"cannot parse query {_short(text)}: {e}") from None
         _check_tree(q, text)
-        return q
+        return day_ranges(_union_matchers(q))
+
+
+class UnionOr(query.Or):
+    """``Or`` that always merges its parts with Whoosh's binary tree of union matchers.
+
+    Whoosh's automatic choice preloads every match of a segment with fewer than 5,000
+    documents into an array, a fixed cost per segment that dominated searches of a
+    many-segment index (measured: 55 ms -> 23 ms median on 30% of Reuters in 14 segments).
+    """
+
+    matcher_type = query.Or.DEFAULT_MATCHER
+
+
+def _union_matchers(q: query.Query) -> query.Query:
+    """*q* with every plain ``Or`` replaced by :class:`UnionOr`."""
+    if type(q) is query.Or:
+        q = UnionOr(q.subqueries, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+    return q if q.is_leaf() else q.apply(_union_matchers)
 
 
 def _short(text: str, width: int = 80) -> str:
