@@ -18,6 +18,7 @@ from index.articles import Article
 from index.documents import DocumentReader, encode_body
 from index.entities.base import KINDS, Entity, Extractor
 from index.errors import IndexLockedError
+from index.merging import tiered_merge
 from index.schema import BODY_COLUMN, ENTITY_COLUMN, join_names
 
 __all__ = ["BatchCounts", "ArticleWriter", "article_documents", "encode_entity_column",
@@ -193,7 +194,7 @@ class ArticleWriter:
             writer.cancel()
             raise
         with _sigint_deferred():
-            writer.commit()
+            writer.commit(mergetype=tiered_merge)
             if on_commit:
                 on_commit(counts)
         return counts
@@ -207,7 +208,7 @@ class ArticleWriter:
             writer.cancel()
             raise
         with _sigint_deferred():
-            writer.commit()
+            writer.commit(mergetype=tiered_merge)
         return n
 
     def _changed(self, articles: list[Article], counts: BatchCounts
