@@ -35,7 +35,7 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --scale 0.1,0.3,1.0
 
 clean:
 	rm -rf $(VENV) $(DEMO_INDEX) searchlib-index .pytest_cache .ruff_cache
