@@ -21,8 +21,9 @@ __all__ = ["FEW_HITS", "SPELL_FIELDS", "correct", "suggest"]
 #: A search with fewer hits than this gets a suggestion (when one finds more).
 FEW_HITS = 3
 
-#: Fields whose vocabulary corrections are taken from.
-SPELL_FIELDS = ("text", "title", *KINDS)
+#: Fields whose vocabulary corrections are taken from (``title`` adds nothing: every
+#: headline is also the text of its article's paragraph 0).
+SPELL_FIELDS = ("text", *KINDS)
 
 #: Fields whose terms are stems: their corrections are shown as a word of the stored text.
 _STEMMED = {"text", "title"}
@@ -50,6 +51,24 @@ def _surface(searcher, field: str, term: str) -> str:
     return term
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _one_edit(reader, field: str, word: str) -> list[str]:
+    """The index terms one edit away from *word*.
+
+    Generating the few hundred one-edit strings and looking each up is about 50 times
+    faster than Whoosh's automaton walk of the whole vocabulary (``terms_within``).
+    """
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    edits |= {a + c + b for a, b in splits for c in _ALPHABET}
+    edits.discard(word)
+    return [e for e in edits if (field, e) in reader]
+
+
 def _best(searcher, terms: list[tuple[str, str]]) -> str | None:
     """The best correction of one query word, looked up in *terms*' fields.
 
@@ -57,16 +76,22 @@ def _best(searcher, terms: list[tuple[str, str]]) -> str | None:
     """
     reader = searcher.reader()
     best: tuple[int, int, str, str] | None = None
-    for field, text in terms:
-        for dist in range(1, _max_edits(text) + 1):
-            for cand in reader.terms_within(field, text, dist):
+    # Every field at one edit before any at two: the two-edit search costs ten times more,
+    # and a one-edit candidate in any field beats every two-edit one.
+    for dist in range(1, max(_max_edits(text) for _, text in terms) + 1):
+        for field, text in terms:
+            if dist > _max_edits(text):
+                continue
+            found = (_one_edit(reader, field, text) if dist == 1
+                     else reader.terms_within(field, text, dist))
+            for cand in found:
                 if cand == text:
                     continue
                 key = (dist, -reader.doc_frequency(field, cand), field, cand)
                 if best is None or key < best:
                     best = key
-            if best is not None and best[0] == dist:
-                break  # nothing further away can beat a candidate at this distance
+        if best is not None:
+            break
     return None if best is None else _surface(searcher, best[2], best[3])
 
 
