@@ -44,9 +44,10 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
             with click.progressbar(length=1, label="indexing", file=sys.stderr,
                                    hidden=not show_bar, show_pos=False) as bar:
                 def progress(p: searchlib.Progress) -> None:
+                    bar.label = f"indexing ({p.articles:,} articles)"
                     bar.length = max(p.bytes_total, 1)
                     bar.update(p.bytes_done - bar.pos)
-                    bar.label = f"indexing ({p.articles:,} articles)"
+                    bar.render_progress()  # also when only the article count moved
 
                 report = ix.add_paths(paths, format=fmt, progress=progress,
                                       batch_size=batch_size, wait=wait, strict=strict)

@@ -40,3 +40,33 @@ def test_python_dash_m(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("searchlib: error: no searchlib index")
     assert "Traceback" not in done.stderr
+
+
+def _run_on_terminal(args: list[str]) -> str:
+    """Run the script with a pseudo-terminal as stdout and stderr; return what it wrote."""
+    pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the script
+        os.execv(script(), [script(), *args])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:  # the terminal closes when the child exits
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    shown = _run_on_terminal(["index", str(EXAMPLES), "--index", str(tmp_path / "a")])
+    assert "indexing (" in shown and "100%" in shown and "articles added" in shown
+    quiet = _run_on_terminal(["index", str(EXAMPLES), "--index", str(tmp_path / "b"), "-q"])
+    assert quiet.strip() == ""
+    piped = subprocess.run([script(), "index", str(EXAMPLES), "--index", str(tmp_path / "c")],
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and "indexing" not in piped.stderr
