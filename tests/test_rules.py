@@ -106,6 +106,44 @@ def test_demonyms_months_and_events_are_not_entities() -> None:
     assert ents("They won the World Cup on Sunday.") == []
 
 
+def test_sentence_initial_function_word_is_never_part_of_a_name() -> None:
+    # "In" and "An" are also in the first-name list; they must still be dropped.
+    assert ents("In Lisbon, the talks resumed.") == [("place", "Lisbon", "Lisbon")]
+    assert ents("An Oslo court ruled on Friday.") == [("place", "Oslo", "Oslo")]
+    assert ents("After Dorothea Klinsmann resigned, prices fell.") == [
+        ("person", "Dorothea Klinsmann", "Dorothea Klinsmann")]
+    assert ents('He said: "At Nairobi airport, nothing moved."') == [
+        ("place", "Nairobi", "Nairobi")]
+
+
+def test_org_context_beats_first_name() -> None:
+    # "Harriet Vance" looks like a person, but analysts work at firms.
+    assert ents("Analysts at Harriet Vance expect a rise.") == [
+        ("org", "Harriet Vance", "Harriet Vance")]
+    assert ents("Economists at the Quorvin Dale bank were surprised.") == [
+        ("org", "Quorvin Dale", "Quorvin Dale")]
+    assert ents("Shares of Pellworth Brandt fell.") == [
+        ("org", "Pellworth Brandt", "Pellworth Brandt")]
+    assert ents("Traders said Marlow Kent shares rose 4 percent.") == [
+        ("org", "Marlow Kent", "Marlow Kent")]
+
+
+def test_company_word_makes_an_org() -> None:
+    assert ents("Kestrel Electronics reported higher profits.") == [
+        ("org", "Kestrel Electronics", "Kestrel Electronics")]
+
+
+def test_regional_demonym_is_not_a_person() -> None:
+    assert ents("Southeast Asian leaders met in Hanoi.") == [
+        ("place", "Hanoi", "Hanoi")]
+    assert ents("He spoke to Northeast Asian diplomats.") == []
+
+
+def test_common_acronyms_are_not_orgs() -> None:
+    assert ents("Demand for AI chips lifted the GDP forecast.") == []
+    assert ents("The CEO and CFO both resigned after the IPO.") == []
+
+
 def test_all_caps_headline_uses_known_and_article_names() -> None:
     found = ents("ZORBEX BEATS FORECASTS IN JAPAN", "Shares of Zorbex Corp rose.",
                  "Zorbex said profits rose.")

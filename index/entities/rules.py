@@ -32,6 +32,7 @@ from functools import lru_cache
 import pycountry
 
 from index.entities.base import Entity, Extractor, register
+from index.entities.cues import FUNCTION_WORDS, NON_ENTITY_ACRONYMS, org_context
 from index.entities.gazetteer import Gazetteer, load, lookup
 from index.entities.normalise import resolve
 
@@ -54,7 +55,8 @@ _COMBINING = frozenset({"Sino", "Anglo", "Franco", "Indo", "Afro", "Euro", "Russ
                         "Greco", "Italo", "Austro", "Judeo", "Pro", "Anti", "Non", "Ex",
                         "Trans", "Post", "Pre", "Mid", "Inter"})
 _COMPASS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern",
-                      "Western", "Central", "Upper", "Lower", "New", "Old"})
+                      "Western", "Central", "Upper", "Lower", "New", "Old", "Southeast",
+                      "Northeast", "Southwest", "Northwest", "Middle", "Far"})
 _PLACE_BEFORE = frozenset({"in", "at", "near", "from", "into", "outside", "across",
                            "toward", "towards", "via", "throughout", "visit", "visited",
                            "between", "around", "within"})
@@ -205,15 +207,18 @@ class _Reader:
             w = words[0]
             if any(lookup(" ".join(words[:k])) for k in range(min(4, len(words)), 1, -1)):
                 break
-            if w.lower() in g.common and (lookup(w) is None or w in g.weak) and not (
+            if w in FUNCTION_WORDS or w.lower() in g.common and (
+                    lookup(w) is None or w in g.weak) and not (
                     w in g.first_names and len(words) > 1):
                 run, words, initial = run[1:], words[1:], False
             else:
                 break
         while words and (words[0] in _CONNECT or words[0] == "The"
+                         or words[0] in NON_ENTITY_ACRONYMS
                          or "stop" in g.cues.get(words[0], ())):
             run, words, initial = run[1:], words[1:], False
-        while words and (words[-1] in _CONNECT or "stop" in g.cues.get(words[-1], ())):
+        while words and (words[-1] in _CONNECT or words[-1] in NON_ENTITY_ACRONYMS
+                         or "stop" in g.cues.get(words[-1], ())):
             run, words = run[:-1], words[:-1]
         if words and (len(words) > 1 or len(words[0]) > 1):
             self._classify(para, text, tokens, run, words, initial)
@@ -276,6 +281,9 @@ class _Reader:
             self._emit(para, tokens, run, "person", initial)
             return
         if len(words) == 1 and words[0] in g.demonyms:
+            return
+        if org_context(tokens, run[0], run[-1]):
+            self._emit(para, tokens, run, "org", initial)  # "analysts at Morgan Stanley"
             return
         first = words[0]
         if len(words) > 1 and first in g.first_names and "place" not in cues.get(
