@@ -144,6 +144,26 @@ def test_common_acronyms_are_not_orgs() -> None:
     assert ents("The CEO and CFO both resigned after the IPO.") == []
 
 
+def test_initial_and_surname_is_a_person_even_in_results() -> None:
+    assert ents("Bowling: R. Threlkeld 8-1-30-2, K. Ambrose 6-0-41-1.") == [
+        ("person", "R. Threlkeld", "R. Threlkeld"), ("person", "K. Ambrose", "K. Ambrose")]
+
+
+def test_leading_nationality_is_not_part_of_a_person() -> None:
+    assert ents("He beat Canadian Thomas Oduya in the final.") == [
+        ("person", "Thomas Oduya", "Thomas Oduya")]
+
+
+def test_person_of_org_and_club_of_country_are_split() -> None:
+    assert ents("said Laura Pennick of Dravik Holdings.") == [
+        ("person", "Laura Pennick", "Laura Pennick"),
+        ("org", "Dravik Holdings", "Dravik Holdings")]
+    assert ents("They drew with Lyon of France on Tuesday.") == [
+        ("org", "Lyon", "Lyon"), ("place", "France", "France")]
+    assert ents("He met the Bank of England governor.") == [
+        ("org", "Bank of England", "Bank of England")]
+
+
 def test_all_caps_headline_uses_known_and_article_names() -> None:
     found = ents("ZORBEX BEATS FORECASTS IN JAPAN", "Shares of Zorbex Corp rose.",
                  "Zorbex said profits rose.")

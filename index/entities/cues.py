@@ -6,7 +6,32 @@ Every list here is small, general English: no entity names.
 
 from __future__ import annotations
 
-__all__ = ["FUNCTION_WORDS", "NON_ENTITY_ACRONYMS", "org_context"]
+from functools import lru_cache
+
+import pycountry
+
+from index.entities.gazetteer import Gazetteer, load, lookup
+
+__all__ = ["CONNECT", "COMBINING", "COMPASS", "PLACE_BEFORE", "PERSON_AFTER", "FUNCTION_WORDS",
+           "NON_ENTITY_ACRONYMS", "org_context", "is_country", "countries",
+           "split_hyphen"]
+
+#: Lower-case words that may sit inside a name between capitalised words.
+CONNECT = frozenset({"of", "de", "del", "della", "da", "di", "du", "des", "van", "von",
+                    "der", "den", "la", "le", "al", "el", "bin", "ibn", "y", "&"})
+#: Combining forms before a hyphen ("Sino-US"): not names themselves.
+COMBINING = frozenset({"Sino", "Anglo", "Franco", "Indo", "Afro", "Euro", "Russo", "Pan",
+                       "Greco", "Italo", "Austro", "Judeo", "Pro", "Anti", "Non", "Ex",
+                       "Trans", "Post", "Pre", "Mid", "Inter"})
+COMPASS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern",
+                    "Western", "Central", "Upper", "Lower", "New", "Old", "Southeast",
+                    "Northeast", "Southwest", "Northwest", "Middle", "Far"})
+PLACE_BEFORE = frozenset({"in", "at", "near", "from", "into", "outside", "across",
+                          "toward", "towards", "via", "throughout", "visit", "visited",
+                          "between", "around", "within"})
+PERSON_AFTER = frozenset({"said", "says", "told", "added", "asked", "explained", "argued",
+                          "noted", "wrote", "stated", "warned", "insisted", "replied",
+                          "believes", "thinks", "who", "scored", "won", "beat", "had"})
 
 #: Words that, starting a sentence, are never the first word of a name: prepositions,
 #: articles, conjunctions, pronouns and sentence adverbs. Several are also in the
@@ -59,3 +84,38 @@ def org_context(tokens: list, first: int, last: int) -> bool:
     if i >= 0 and tokens[i][0] == "the":
         i -= 1
     return i >= 1 and (tokens[i - 1][0].lower(), tokens[i][0]) in _ORG_BEFORE
+
+
+def is_country(name: str) -> bool:
+    return name in countries()
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    g = load()
+    out = set()
+    for country in pycountry.countries:
+        for field in ("common_name", "name", "official_name"):
+            value = getattr(country, field, None)
+            if value:
+                hit = g.names.get(value)
+                out.add(hit[0] if hit else value)
+    out.update(("United Kingdom", "England", "Scotland", "Wales", "Northern Ireland",
+                "Russia", "Iran", "Syria", "Vietnam", "Soviet Union", "Yugoslavia"))
+    return frozenset(out)
+
+
+def split_hyphen(g: Gazetteer, text: str) -> list[tuple[int, int]] | None:
+    """Offsets of the place parts of "Sino-US" style words, or None if it is one word."""
+    parts = text.split("-")
+    if len(parts) < 2:
+        return None
+    places, pos = [], 0
+    for part in parts:
+        hit = lookup(part)
+        if hit is not None and hit[1] == "place" and part not in g.weak:
+            places.append((pos, pos + len(part)))
+        elif part not in COMBINING and part not in g.demonyms and part[:1].isupper():
+            return None
+        pos += len(part) + 1
+    return places or None

@@ -27,12 +27,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-
-import pycountry
 
 from index.entities.base import Entity, Extractor, register
-from index.entities.cues import FUNCTION_WORDS, NON_ENTITY_ACRONYMS, org_context
+from index.entities.cues import (
+    COMPASS,
+    CONNECT,
+    FUNCTION_WORDS,
+    NON_ENTITY_ACRONYMS,
+    PERSON_AFTER,
+    PLACE_BEFORE,
+    is_country,
+    org_context,
+    split_hyphen,
+)
 from index.entities.gazetteer import Gazetteer, load, lookup
 from index.entities.normalise import resolve
 
@@ -47,22 +54,6 @@ _TOKEN = re.compile(
     r"|&"
 )
 _POSSESSIVE = ("'s", "\u2019s", "'S", "\u2019S")
-#: Lower-case words that may sit inside a name between capitalised words.
-_CONNECT = frozenset({"of", "de", "del", "della", "da", "di", "du", "des", "van", "von",
-                      "der", "den", "la", "le", "al", "el", "bin", "ibn", "y", "&"})
-#: Combining forms before a hyphen ("Sino-US"): not names themselves.
-_COMBINING = frozenset({"Sino", "Anglo", "Franco", "Indo", "Afro", "Euro", "Russo", "Pan",
-                        "Greco", "Italo", "Austro", "Judeo", "Pro", "Anti", "Non", "Ex",
-                        "Trans", "Post", "Pre", "Mid", "Inter"})
-_COMPASS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern",
-                      "Western", "Central", "Upper", "Lower", "New", "Old", "Southeast",
-                      "Northeast", "Southwest", "Northwest", "Middle", "Far"})
-_PLACE_BEFORE = frozenset({"in", "at", "near", "from", "into", "outside", "across",
-                           "toward", "towards", "via", "throughout", "visit", "visited",
-                           "between", "around", "within"})
-_PERSON_AFTER = frozenset({"said", "says", "told", "added", "asked", "explained", "argued",
-                           "noted", "wrote", "stated", "warned", "insisted", "replied",
-                           "believes", "thinks", "who", "scored", "won", "beat", "had"})
 _CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
 _ALPHA_WORD = re.compile(r"\b[^\W\d_]")
 _SENTENCE_GAP = re.compile(r"[.!?:;\"\u201c\u201d(\[]|\s[-\u2013\u2014]\s|\n")
@@ -102,25 +93,6 @@ def _in_results(tokens: list, run: list[int]) -> bool:
     return sum(1 for t in tokens if t[0][:1].isdigit()) >= 2
 
 
-def _is_country(name: str) -> bool:
-    return name in _countries()
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    g = load()
-    out = set()
-    for country in pycountry.countries:
-        for field in ("common_name", "name", "official_name"):
-            value = getattr(country, field, None)
-            if value:
-                hit = g.names.get(value)
-                out.add(hit[0] if hit else value)
-    out.update(("United Kingdom", "England", "Scotland", "Wales", "Northern Ireland",
-                "Russia", "Iran", "Syria", "Vietnam", "Soviet Union", "Yugoslavia"))
-    return frozenset(out)
-
-
 def _is_caps_paragraph(text: str) -> bool:
     """True for headlines and datelines: two thirds or more of the words are all capitals."""
     upper = len(_CAPS_WORD.findall(text))
@@ -134,22 +106,6 @@ class _Candidate:
                  initial: bool, guess: str = "") -> None:
         self.para, self.start, self.end, self.text = para, start, end, text
         self.kind, self.initial, self.guess = kind, initial, guess
-
-
-def _split_hyphen(g: Gazetteer, text: str) -> list[tuple[int, int]] | None:
-    """Offsets of the place parts of "Sino-US" style words, or None if it is one word."""
-    parts = text.split("-")
-    if len(parts) < 2:
-        return None
-    places, pos = [], 0
-    for part in parts:
-        hit = lookup(part)
-        if hit is not None and hit[1] == "place" and part not in g.weak:
-            places.append((pos, pos + len(part)))
-        elif part not in _COMBINING and part not in g.demonyms and part[:1].isupper():
-            return None
-        pos += len(part) + 1
-    return places or None
 
 
 class _Reader:
@@ -171,7 +127,7 @@ class _Reader:
         for i, tok in enumerate(tokens):
             word = tok[0]
             if "-" in word:
-                places = _split_hyphen(g, word)
+                places = split_hyphen(g, word)
                 if places is not None:
                     self._close(para, text, tokens, run)
                     run = []
@@ -187,7 +143,7 @@ class _Reader:
                 if tok[4]:
                     self._close(para, text, tokens, run)
                     run = []
-            elif (run and word in _CONNECT and tok[5] and i + 1 < n
+            elif (run and word in CONNECT and tok[5] and i + 1 < n
                   and tokens[i + 1][0][0].isupper() and tokens[i + 1][5]):
                 run.append(i)
             elif run:
@@ -213,11 +169,11 @@ class _Reader:
                 run, words, initial = run[1:], words[1:], False
             else:
                 break
-        while words and (words[0] in _CONNECT or words[0] == "The"
+        while words and (words[0] in CONNECT or words[0] == "The"
                          or words[0] in NON_ENTITY_ACRONYMS
                          or "stop" in g.cues.get(words[0], ())):
             run, words, initial = run[1:], words[1:], False
-        while words and (words[-1] in _CONNECT or words[-1] in NON_ENTITY_ACRONYMS
+        while words and (words[-1] in CONNECT or words[-1] in NON_ENTITY_ACRONYMS
                          or "stop" in g.cues.get(words[-1], ())):
             run, words = run[:-1], words[:-1]
         if words and (len(words) > 1 or len(words[0]) > 1):
@@ -238,12 +194,23 @@ class _Reader:
         hit = g.names.get(surface) or lookup(surface)
         if hit is not None and not (initial and surface in g.weak):
             kind = hit[1]
-            if kind == "place" and _in_results(tokens, run) and not _is_country(hit[0]):
+            if kind == "place" and _in_results(tokens, run) and not is_country(hit[0]):
                 kind = "org"  # a club named after its town: "Leeds 2 Chelsea 1"
             self._emit(para, tokens, run, kind, initial)
             return
-        if "misc" in cues.get(words[-1], ()) or all(w in g.demonyms or w in _COMPASS
+        if "misc" in cues.get(words[-1], ()) or all(w in g.demonyms or w in COMPASS
                                                      for w in words):
+            return
+        if len(words) > 2 and words[0] in g.demonyms and (
+                words[1] in g.first_names or len(words[1]) == 2 and words[1][1] == "."):
+            # "American John Smith": the nationality is not part of the name
+            run, words, initial = run[1:], words[1:], False
+        if len(words) > 1 and len(words[0]) == 2 and words[0][1] == "." and all(
+                w not in g.demonyms for w in words) and all(
+                "org" not in cues.get(w, ()) and w not in CONNECT for w in words):
+            self._emit(para, tokens, run, "person", initial)  # "J. Smith"
+            return
+        if self._split_of(para, text, tokens, run, words, initial):
             return
         if "&" in words or "org" in cues.get(words[-1], ()) or (
                 len(words) > 2 and "org" in cues.get(words[0], ()) and words[1] == "of"):
@@ -255,7 +222,7 @@ class _Reader:
         while k < len(words) - 1:
             w = words[k]
             c = cues.get(w, ())
-            if "title" in c or "role" in c or (w in _CONNECT and k):
+            if "title" in c or "role" in c or (w in CONNECT and k):
                 titled = titled or "title" in c
                 k += 1
                 continue
@@ -296,6 +263,28 @@ class _Reader:
             return
         self._emit(para, tokens, run, None, initial, self._context(text, tokens, run))
 
+    def _split_of(self, para: int, text: str, tokens: list, run: list[int],
+                  words: list[str], initial: bool) -> bool:
+        """Read "Jane Roe of Acme Corp" and "Leeds of England" as two names."""
+        if "of" not in words[1:-1]:
+            return False
+        k = words.index("of")
+        left, right = words[:k], words[k + 1:]
+        cues = self.g.cues
+        if any(cues.get(w, frozenset()) & _NOT_SPLIT for w in left):
+            return False
+        person = len(left) > 1 and left[0] in self.g.first_names
+        hit = lookup(" ".join(right))
+        if not person and not (hit is not None and is_country(hit[0])):
+            return False
+        own = lookup(" ".join(left))
+        if not person and own is not None and own[1] == "place" and not is_country(own[0]):
+            self._emit(para, tokens, run[:k], "org", initial)  # a club: "Lyon of France"
+        else:
+            self._classify(para, text, tokens, run[:k], left, initial)
+        self._classify(para, text, tokens, run[k + 1:], right, False)
+        return True
+
     def _context(self, text: str, tokens: list, run: list[int]) -> str:
         """A guess from the neighbouring words, for the article-wide second pass."""
         i, j = run[0], run[-1]
@@ -305,9 +294,9 @@ class _Reader:
             return "org"  # a sports result: "Leicestershire 22 points, Somerset 4"
         if len(run) == 1 and tokens[i][0].isupper() and 1 < len(tokens[i][0]) < 6:
             return "org"  # an unknown acronym is far more often a body than a person
-        if after in _PERSON_AFTER:
+        if after in PERSON_AFTER:
             return "person"
-        if before in _PLACE_BEFORE:
+        if before in PLACE_BEFORE:
             return "place"
         return ""
 
@@ -331,7 +320,7 @@ def _caps_paragraph(g: Gazetteer, para: int, text: str, memory: dict[str, str],
                 hit = lookup(phrase)
                 if hit is not None and phrase.title() not in g.weak:
                     kind = hit[1]
-                    if (kind == "place" and not _is_country(hit[0])
+                    if (kind == "place" and not is_country(hit[0])
                             and _in_results(tokens, list(range(i, last + 1)))):
                         kind = "org"
             if kind is not None:
@@ -380,6 +369,8 @@ def find_spans(paragraphs: Sequence[str]) -> list[list[tuple[str, int, int]]]:
     return out
 
 
+#: Cue classes that keep "X of Y" whole ("Bank of England", "Duke of York").
+_NOT_SPLIT = frozenset({"org", "title", "role", "place", "misc"})
 #: The kind of a capitalised name that no rule explains; "" drops it.
 _DEFAULT_MULTI = "person"
 _DEFAULT_SINGLE = ""
