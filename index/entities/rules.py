@@ -5,14 +5,16 @@ How a paragraph is read:
 1. Tokens are words (with inner hyphens and apostrophes), dotted abbreviations ("U.S.",
    "Mr.") and numbers; a possessive "'s" is split off and ends a name.
 2. Runs of capitalised tokens, joined by "of", "de", "van", "&" ..., are candidate names.
-   A sentence-initial common word ("Visits", "The") is dropped from the front of a run;
+   A sentence-initial common or function word ("Visits", "The", "In") is dropped from the
+   front of a run, and common non-entity acronyms ("AI", "GDP") from either end;
    months, weekdays and the like are dropped from either end.
 3. Leading titles and roles ("Foreign Minister", "Mr", "President") are cut off and make
    the rest a person; a known place or nationality before a title ("US President Joe
    Biden") is split off.
 4. The rest is classified by, in order: the gazetteer, organisation cue words ("Ministry",
-   "Inc", "Party"), first names, place cue words ("River"), the words around it ("in ...",
-   "... said") and sports-results layout; what is left is decided in a second pass over
+   "Inc", "Party"), "Person of Org" / "Club of Country" splits, org context ("analysts at
+   ...", "... shares"), initials and first names, place cue words ("River"), the words
+   around it ("in ...", "... said") and sports-results layout; what is left is decided in a second pass over
    the whole article, where a word seen in a person's full name is that person.
 5. All-caps paragraphs (headlines, datelines) carry no capitalisation signal, so only
    known names and names already found in the article's other paragraphs are taken.
