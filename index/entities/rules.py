@@ -14,8 +14,9 @@ How a paragraph is read:
 4. The rest is classified by, in order: the gazetteer, organisation cue words ("Ministry",
    "Inc", "Party"), "Person of Org" / "Club of Country" splits, org context ("analysts at
    ...", "... shares"), initials and first names, place cue words ("River"), the words
-   around it ("in ...", "... said") and sports-results layout; what is left is decided in a second pass over
-   the whole article, where a word seen in a person's full name is that person.
+   around it ("in ...", "... said") and sports-results layout; what is left is decided
+   in a second pass over the whole article, where a word seen in a person's full name is
+   that person.
 5. All-caps paragraphs (headlines, datelines) carry no capitalisation signal, so only
    known names and names already found in the article's other paragraphs are taken.
 
