@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 import searchlib
+from cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -50,3 +52,15 @@ def examples_index(tmp_path):
 
 def seed_article_id(ix: searchlib.Index) -> str:
     return ix.search("Taiwan").hits[0].article_id
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
+    """Invoke the CLI in-process and check its exit code."""
+    result = runner.invoke(main, list(args))
+    assert result.exit_code == code, (result.output, result.exception)
+    return result

@@ -7,14 +7,9 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
+from conftest import run
 
 from cli import main
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 @pytest.fixture
@@ -23,12 +18,6 @@ def seeded(runner, tmp_path, seed_path):
     result = runner.invoke(main, ["index", str(seed_path), "--index", ix])
     assert result.exit_code == 0, result.output
     return ix
-
-
-def run(runner, *args, code=0):
-    result = runner.invoke(main, list(args))
-    assert result.exit_code == code, (result.output, result.exception)
-    return result
 
 
 def test_index_summary_line(runner, tmp_path, seed_path):

@@ -7,16 +7,10 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
-from conftest import EXAMPLES
+from conftest import EXAMPLES, run
 
 from cli import main
 from cli.render import CSV_COLUMNS
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 @pytest.fixture
@@ -25,12 +19,6 @@ def ix(runner, tmp_path):
     result = runner.invoke(main, ["index", str(EXAMPLES), "--index", path, "-q"])
     assert result.exit_code == 0, result.output
     return path
-
-
-def run(runner, *args, code=0):
-    result = runner.invoke(main, list(args))
-    assert result.exit_code == code, (result.output, result.exception)
-    return result
 
 
 def search_json(runner, ix, *args) -> dict:
