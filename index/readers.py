@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -107,13 +108,21 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
 
 
 def read_input(item: InputFile, stdin: BinaryIO | None = None) -> Iterator[Article | InputError]:
-    """Read one input file, yielding its articles and the errors found on the way."""
+    """Read one input file, yielding its articles and the errors found on the way.
+
+    JSON Lines and CSV files are read line by line, so a file of millions of articles is
+    never held in memory whole; a text file is one article and is read at once.
+    """
     try:
         if item.path == "-":
             data = (stdin or sys.stdin.buffer).read()
-        else:
+        elif item.format == "txt":
             with open(item.path, "rb") as f:
                 data = f.read()
+        else:
+            with open(item.path, "rb") as f:
+                yield from _read_stream(item, f)
+            return
     except OSError as e:
         yield InputError(item.path, f"cannot read: {e.strerror or e}")
         return
@@ -130,8 +139,55 @@ def read_input(item: InputFile, stdin: BinaryIO | None = None) -> Iterator[Artic
         yield InputError(item.path, f"not valid UTF-8 (byte {e.start}); "
                          "undecodable bytes replaced with U+FFFD", line)
         text = data.decode("utf-8-sig", errors="replace")
-    reader = {"txt": _read_txt, "jsonl": _read_jsonl, "csv": _read_csv}[item.format]
-    yield from reader(item.path, text)
+    if item.format == "txt":
+        yield from _read_txt(item.path, text)
+    else:
+        yield from _read_stream(item, io.BytesIO(text.encode("utf-8")))
+
+
+class _Lines:
+    """The decoded lines of a binary stream, noting (once) a line that is not UTF-8."""
+
+    def __init__(self, path: str, stream: BinaryIO) -> None:
+        self.path = path
+        self.stream = stream
+        self.errors: list[InputError] = []
+        self.content = False  # anything but white space seen
+
+    def __iter__(self) -> Iterator[str]:
+        for n, raw in enumerate(self.stream, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                if not self.errors:
+                    self.errors.append(InputError(
+                        self.path, f"not valid UTF-8 (byte {e.start} of the line); "
+                        "undecodable bytes replaced with U+FFFD", n))
+                line = raw.decode("utf-8", errors="replace")
+            if n == 1:
+                line = line.removeprefix("\ufeff")
+            self.content = self.content or bool(line.strip())
+            yield line
+
+    def take_errors(self) -> list[InputError]:
+        taken, self.errors = self.errors, []
+        return taken
+
+
+def _read_stream(item: InputFile, stream: BinaryIO) -> Iterator[Article | InputError]:
+    """JSON Lines or CSV from a binary stream (a file, or standard input read into memory)."""
+    if b"\0" in stream.read(_SNIFF_BYTES):
+        yield InputError(item.path, "binary file, not text")
+        return
+    stream.seek(0)
+    lines = _Lines(item.path, stream)
+    reader = _read_jsonl if item.format == "jsonl" else _read_csv
+    for found in reader(item.path, lines):
+        yield from lines.take_errors()
+        yield found
+    yield from lines.take_errors()
+    if not lines.content:
+        yield InputError(item.path, "empty file")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -258,8 +314,8 @@ def _from_record(rec: dict, path: str, line: int) -> Article | InputError:
                            date=date, **fields), path, line)
 
 
-def _read_jsonl(path: str, text: str) -> Iterator[Article | InputError]:
-    for n, line in enumerate(text.split("\n"), 1):
+def _read_jsonl(path: str, lines: Iterable[str]) -> Iterator[Article | InputError]:
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -273,11 +329,13 @@ def _read_jsonl(path: str, text: str) -> Iterator[Article | InputError]:
         yield _from_record({str(k).lower(): v for k, v in rec.items()}, path, n)
 
 
-def _read_csv(path: str, text: str) -> Iterator[Article | InputError]:
-    rows = csv.reader(text.splitlines(keepends=True))
+def _read_csv(path: str, lines: Iterable[str]) -> Iterator[Article | InputError]:
+    rows = csv.reader(lines)
     try:
         header = [h.strip().lower() for h in next(rows)]
-    except (StopIteration, csv.Error) as e:
+    except StopIteration:
+        return  # an empty file: reported by the caller
+    except csv.Error as e:
         yield InputError(path, f"no CSV header row ({e})" if str(e) else "no CSV header row", 1)
         return
     missing = [c for c in ("title", "text") if c not in header]

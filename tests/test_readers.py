@@ -179,3 +179,30 @@ def test_oversized_paragraph_rejects_the_article_with_its_line(tmp_path):
     assert [a.title for a in articles(items)] == ["Fine"]
     assert check_article(Article("x" * (MAX_PARAGRAPH_CHARS + 1))).startswith("headline")
     assert check_article(Article("T", ["x" * MAX_PARAGRAPH_CHARS])) is None
+
+
+def test_jsonl_is_read_line_by_line_with_bad_bytes_reported_on_their_line(tmp_path):
+    p = tmp_path / "mixed.jsonl"
+    p.write_bytes(b'{"title": "one", "text": "a"}\n'
+                  b'{"title": "two", "text": "b"}\n'
+                  b'{"title": "caf\xe9", "text": "c"}\n'
+                  b'{"title": "four", "text": "d"}\n')
+    items = read(p)
+    assert [a.title for a in articles(items)] == ["one", "two", "caf\ufffd", "four"]
+    [err] = errors(items)
+    assert "UTF-8" in str(err) and err.line == 3
+
+
+def test_csv_record_may_hold_unusual_line_breaks(tmp_path):
+    # Only \n ends a line: a form feed or U+2028 inside a field is text, not a new record.
+    p = tmp_path / "odd.csv"
+    p.write_text('title,text\nHead,"one\x0ctwo\u2028three"\n', encoding="utf-8")
+    [a] = read(p)
+    assert a.title == "Head" and len(a.paragraphs) == 1
+
+
+def test_whitespace_only_jsonl_is_empty(tmp_path):
+    p = tmp_path / "blank.jsonl"
+    p.write_text("\n   \n\n", encoding="utf-8")
+    [err] = read(p)
+    assert "empty file" in str(err)
