@@ -10,7 +10,7 @@ import click
 import searchlib
 from cli import render
 from cli.app import fail, handle_errors, index_option, main, open_index
-from searchlib import Index
+from searchlib import DEFAULT_BATCH_SIZE, Index
 
 __all__ = ["index_cmd", "delete", "interrupted_line"]
 
@@ -22,7 +22,7 @@ __all__ = ["index_cmd", "delete", "interrupted_line"]
               default="auto", show_default=True, help="Input format ('-' needs one).")
 @click.option("--extractor", default=None,
               help="Entity extractor for a new index: rules (default) or spacy.")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1),
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1),
               help="Articles per commit.")
 @click.option("--wait", default=5.0, show_default=True, type=click.FloatRange(0),
               help="Seconds to wait for another writer's lock.")

@@ -18,8 +18,8 @@ from index.errors import IngestInterrupted, InputError
 from index.readers import InputFile, check_article, find_inputs, read_input
 from index.writer import ArticleWriter, BatchCounts
 
-__all__ = ["Progress", "IngestReport", "check_paths", "check_articles", "ingest_articles",
-           "ingest_paths"]
+__all__ = ["DEFAULT_BATCH_SIZE", "Progress", "IngestReport", "check_paths", "check_articles",
+           "ingest_articles", "ingest_paths"]
 
 
 @dataclass
@@ -56,6 +56,11 @@ class IngestReport(BatchCounts):
 
 ProgressCallback = Callable[[Progress], None]
 
+#: Articles per commit. Large enough that a batch keeps two indexing processes busy and the
+#: index gets few, large segments (all of Reuters: 1,762 paragraphs/s against 1,140 with
+#: 500); small enough that Ctrl-C loses at most some seconds of work.
+DEFAULT_BATCH_SIZE = 2000
+
 
 def check_articles(articles: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
     """Pass *articles* through, turning those that break the size limits into errors."""
@@ -69,7 +74,7 @@ def check_articles(articles: Iterable[Article | InputError]) -> Iterator[Article
 
 
 def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputError],
-                    batch_size: int = 500, report: IngestReport | None = None,
+                    batch_size: int = DEFAULT_BATCH_SIZE, report: IngestReport | None = None,
                     on_batch: Callable[[IngestReport], None] | None = None,
                     strict: bool = False) -> IngestReport:
     """Write *articles* in batches of *batch_size*, one commit per batch.
@@ -143,7 +148,7 @@ def check_paths(paths: Iterable[str], format: str = "auto",
 
 
 def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "auto",
-                 progress: ProgressCallback | None = None, batch_size: int = 500,
+                 progress: ProgressCallback | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                  stdin: BinaryIO | None = None, strict: bool = False) -> IngestReport:
     """Find, read and write every article under *paths*.
 

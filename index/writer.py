@@ -19,6 +19,7 @@ from index.documents import DocumentReader, encode_body
 from index.entities.base import KINDS, Entity, Extractor
 from index.errors import IndexLockedError
 from index.merging import tiered_merge
+from index.parallel import ParallelWriter, parallel_supported
 from index.schema import BODY_COLUMN, ENTITY_COLUMN, join_names
 
 __all__ = ["BatchCounts", "ArticleWriter", "article_documents", "encode_entity_column",
@@ -137,14 +138,17 @@ class ArticleWriter:
 
     :param wait: seconds to wait for another writer's lock before giving up
     :param limitmb: memory for Whoosh's posting pool per batch
+    :param procs: processes that index a large batch (:mod:`index.parallel`); default:
+        two where the machine has two cores
     """
 
     def __init__(self, ix: FileIndex, extractor: Extractor | None, wait: float = 5.0,
-                 limitmb: int = 128) -> None:
+                 limitmb: int = 128, procs: int | None = None) -> None:
         self.ix = ix
         self.extractor = extractor
         self.wait = wait
         self.limitmb = limitmb
+        self.procs = procs if procs is not None else min(2, os.cpu_count() or 1)
         self._lock = None  # Whoosh's FileLock while this writer holds it for a whole session
 
     def __enter__(self) -> ArticleWriter:
@@ -179,7 +183,8 @@ class ArticleWriter:
             return counts
         assert self.extractor is not None, "writing articles needs an extractor"
         found = self.extractor.extract_many([[a.title, *a.paragraphs] for a in changed])
-        writer = self._writer()
+        # Sub-processes pay off only for batches of some size.
+        writer = self._writer(parallel=sum(1 + len(a.paragraphs) for a in changed) >= 1000)
         try:
             for article, entities in zip(changed, found, strict=True):
                 if article.id in replacing:
@@ -230,15 +235,23 @@ class ArticleWriter:
                     replacing.add(a.id)
         return changed, replacing
 
-    def _writer(self):
+    def _writer(self, parallel: bool = False):
+        """A Whoosh writer for one batch: on several cores when *parallel* and possible."""
+        if parallel and self.procs > 1 and parallel_supported():
+            def make(**kwargs):
+                return ParallelWriter(self.ix, procs=self.procs, limitmb=self.limitmb,
+                                      **kwargs)
+        else:
+            def make(**kwargs):
+                return self.ix.writer(limitmb=self.limitmb, **kwargs)
         if self._lock is not None:
             # We hold the lock for the session already; Whoosh's writer must not take it
             # again (flock would refuse our own second descriptor).
             with _os_random():
-                return self.ix.writer(_lk=False, limitmb=self.limitmb)
+                return make(_lk=False)
         try:
             with _os_random():
-                return self.ix.writer(timeout=self.wait, limitmb=self.limitmb)
+                return make(timeout=self.wait)
         except LockError:
             raise self._locked_error() from None
 

@@ -20,7 +20,7 @@ from index.errors import (
     QueryError,
     SearchlibError,
 )
-from index.ingest import IngestReport, Progress
+from index.ingest import DEFAULT_BATCH_SIZE, IngestReport, Progress
 from searchlib.facets import EntityCount
 from searchlib.filters import Filters
 from searchlib.results import ArticleView, Context, Facet, Hit, Paragraph, Results, Stats
@@ -33,6 +33,7 @@ __all__ = [
     "ArticleNotFoundError",
     "ArticleView",
     "Context",
+    "DEFAULT_BATCH_SIZE",
     "DEFAULT_INDEX",
     "Entity",
     "EntityCount",

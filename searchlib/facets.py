@@ -45,7 +45,8 @@ class FacetTable:
         """The distinct ``(kind, name)`` pairs of one paragraph."""
         found = self._cache.get(docnum)
         if found is None:
-            found = decode_entity_column(self._column[docnum]) if self._column else []
+            found = (decode_entity_column(self._column[docnum])
+                     if self._column is not None else [])
             self._cache[docnum] = found
         return found
 
@@ -74,6 +75,6 @@ class FacetTable:
                 if key[0] in wanted:
                     paragraphs[key] += 1
                     articles.setdefault(key, set()).add(self._articles[docnum]
-                                                        if self._articles else docnum)
+                                                        if self._articles is not None else docnum)
         ranked = sorted(paragraphs, key=lambda k: (-paragraphs[k], -len(articles[k]), k))
         return [EntityCount(k[0], k[1], paragraphs[k], len(articles[k])) for k in ranked[:n]]

@@ -24,6 +24,7 @@ from index.errors import (
     SearchlibError,
 )
 from index.ingest import (
+    DEFAULT_BATCH_SIZE,
     IngestReport,
     Progress,
     check_articles,
@@ -203,9 +204,9 @@ class Index:
         return ArticleWriter(self._ix, self._extractor, wait=wait)
 
     def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
-                  progress: Callable[[Progress], None] | None = None, batch_size: int = 500,
-                  wait: float = 5.0, stdin: BinaryIO | None = None,
-                  strict: bool = False) -> IngestReport:
+                  progress: Callable[[Progress], None] | None = None,
+                  batch_size: int = DEFAULT_BATCH_SIZE, wait: float = 5.0,
+                  stdin: BinaryIO | None = None, strict: bool = False) -> IngestReport:
         """Index every article in *paths* (files, directories, or ``-`` for stdin).
 
         Bad files and lines are recorded in the report's ``errors``, not raised. Articles
@@ -224,7 +225,7 @@ class Index:
         return ingest_paths(self._writer(wait), [str(p) for p in paths], format, progress,
                             batch_size, stdin, strict=strict)
 
-    def add_articles(self, articles: Iterable[Article], batch_size: int = 500,
+    def add_articles(self, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE,
                      wait: float = 5.0) -> IngestReport:
         """Index :class:`Article` records; an article with a known id replaces the old one.
 

@@ -87,3 +87,15 @@ def test_entities_cli_json_and_text(tmp_path, seed_path):
     assert len(text.strip().splitlines()) == 3
     hits = runner.invoke(main, ["search", "Taiwan", "--index", ix]).output
     assert "place: " in hits and "Taiwan" in hits
+
+
+def test_facets_and_entities_on_an_index_of_several_segments(tmp_path):
+    ix = Index.create(tmp_path / "ix")
+    for n in range(3):  # one commit, so one segment, each
+        ix.add_articles([Article(f"Report {n}", ["President Joe Biden spoke in Paris."],
+                                 id=f"a{n}")])
+    assert len(list(ix._ix._segments())) > 1
+    people = {e.name: e for e in ix.entities(kind="person")}
+    assert people["Joe Biden"].count == 3 and people["Joe Biden"].articles == 3
+    facets = ix.search("Paris").facets
+    assert [(f.name, f.count) for f in facets["place"]] == [("Paris", 3)]
