@@ -49,6 +49,13 @@ def parallel_supported() -> bool:
 class _SubWriter(SubWriterTask):
     """Whoosh's sub-writer process, made safe to interrupt and to orphan."""
 
+    @staticmethod
+    def _Popen(process_obj):  # noqa: N802  (multiprocessing's name)
+        # Always fork, like the queues MpWriter made with start_method="fork": a process
+        # whose default is spawn (one started by a process pool, or Python 3.14 anywhere)
+        # would otherwise try to pickle those queues into the child, and fail.
+        return multiprocessing.get_context("fork").Process._Popen(process_obj)
+
     def run(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
         try:  # Linux: be killed when the parent dies, however it dies
@@ -117,9 +124,10 @@ class ParallelWriter(MpWriter):
         return results
 
     def cancel(self) -> None:
-        for task in self.tasks:
+        started = [task for task in self.tasks if task.pid is not None]
+        for task in started:
             task.terminate()
-        for task in self.tasks:
+        for task in started:
             task.join()
         SegmentWriter.cancel(self)
 

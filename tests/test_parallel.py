@@ -135,3 +135,22 @@ def test_ctrl_c_in_a_terminal_reaches_all_processes_and_keeps_whole_batches(tmp_
         k = st.articles
         assert k % batch == 0 and 0 < k < n
         assert st.paragraphs == sum(paragraph_count(i) + 1 for i in range(k))
+
+
+def test_works_where_the_default_start_method_is_spawn(tmp_path):
+    # A process started by a process pool (or any process on Python 3.14) defaults to
+    # spawn; the sub-writers must still be forked, like the queues they share.
+    code = f"""
+import multiprocessing
+multiprocessing.set_start_method("spawn")
+from searchlib import Article, Index
+ix = Index.create({str(tmp_path / "ix")!r})
+report = ix.add_articles([Article(f"Report {{i}}", ["Cranes.", "Ships.", "Docks."], id=str(i))
+                          for i in range(400)], batch_size=400)
+print(report.paragraphs, len(list(ix._ix._segments())))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    paragraphs, segments = map(int, done.stdout.split())
+    assert paragraphs == 1600 and segments >= 2
