@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from heapq import heappush, heapreplace
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
@@ -91,87 +90,10 @@ def _collector(limit: int | None, facet: sorting.FacetType | None, allow: set[in
     if facet is not None:
         found = collectors.SortingCollector(facet, limit=limit)
     elif limit is None:
-        found = _StableAll()
+        found = collectors.UnlimitedCollector()
     else:
-        found = _StableTop(limit)
+        found = collectors.TopCollector(limit, usequality=False, replace=0)
     return collectors.FilterCollector(found, allow=allow) if allow is not None else found
-
-
-class _Tie:
-    """Orders documents of equal score by article id and paragraph number, not by document
-    number: those depend on how the index was written (batches, parallel writers, merges),
-    so the same articles indexed twice would otherwise list equal scores differently.
-
-    Its key is read from the columns only when two scores are equal. It sorts *descending*
-    by key, as Whoosh's heap of ``(score, -docnum)`` does by document number, so that the
-    smaller key wins a tie.
-    """
-
-    __slots__ = ("docnum", "_columns", "_key")
-
-    def __init__(self, docnum: int, columns: tuple) -> None:
-        self.docnum = docnum
-        self._columns = columns
-        self._key = None
-
-    def key(self) -> tuple[str, int]:
-        if self._key is None:
-            articles, numbers = self._columns
-            self._key = (articles[self.docnum], numbers[self.docnum])
-        return self._key
-
-    def __lt__(self, other: _Tie) -> bool:
-        return self.key() > other.key()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Tie) and self.docnum == other.docnum
-
-
-def _tie_columns(searcher) -> tuple:
-    reader = searcher.reader()
-    return reader.column_reader("article_id"), reader.column_reader("paragraph")
-
-
-class _StableTop(collectors.TopCollector):
-    """The top N by score, ties broken by :class:`_Tie`; every match is visited and counted
-    (no block skipping, no matcher replacement: see :func:`_collector`)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit, usequality=False, replace=0)
-
-    def prepare(self, top_searcher, q, context) -> None:
-        super().prepare(top_searcher, q, context)
-        self._columns = _tie_columns(top_searcher)
-
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.total += 1
-        items = self.items
-        item = (score, _Tie(global_docnum, self._columns))
-        if len(items) < self.limit:
-            heappush(items, item)
-        elif item > items[0]:
-            heapreplace(items, item)
-            self.minscore = items[0][0]
-        else:
-            return 0
-        return 0 - score
-
-    def results(self):
-        ranked_items = sorted(self.items, reverse=True)
-        return self._results([(score, tie.docnum) for score, tie in ranked_items])
-
-
-class _StableAll(collectors.UnlimitedCollector):
-    """Every match by score, ties broken as in :class:`_StableTop`."""
-
-    def prepare(self, top_searcher, q, context) -> None:
-        super().prepare(top_searcher, q, context)
-        self._columns = _tie_columns(top_searcher)
-
-    def results(self):
-        articles, numbers = self._columns
-        self.items.sort(key=lambda x: (0 - x[0], articles[x[1]], numbers[x[1]]))
-        return self._results(self.items, docset=self.docset)
 
 
 class _Recording(collectors.WrappingCollector):

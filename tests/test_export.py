@@ -41,9 +41,12 @@ def test_iter_hits_survives_a_commit_midway(examples_index):
 
 
 def snapshot(ix: Index, query: str) -> list[tuple]:
+    """Every hit with its score, best first; hits of equal score in id order, since Whoosh
+    orders those by internal document number, which depends on how the index was written."""
     res = ix.search(query, limit=1000)
-    return [(h.id, h.title, h.date, h.paragraph, h.text, h.entities, h.source, h.url)
-            for h in res.hits]
+    hits = sorted(res.hits, key=lambda h: (-round(h.score, 6), h.id))
+    return [(round(h.score, 6), h.id, h.title, h.date, h.paragraph, h.text, h.entities,
+             h.source, h.url) for h in hits]
 
 
 def round_trip(ix: Index, tmp_path) -> Index:
