@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from index.entities.base import KINDS
 from index.schema import ENTITY_COLUMN
@@ -55,10 +56,11 @@ class FacetTable:
         """Paragraph counts per canonical name, for each kind."""
         wanted = set(kinds)
         counters = {kind: Counter() for kind in KINDS if kind in wanted}
-        for docnum in docnums:
-            for kind, name in self.entities(docnum):
-                if kind in counters:
-                    counters[kind][name] += 1
+        # Counting in C (Counter over a chain) is several times faster than a Python loop,
+        # which matters for searches with tens of thousands of matches.
+        for (kind, name), n in Counter(chain.from_iterable(map(self.entities, docnums))).items():
+            if kind in counters:
+                counters[kind][name] = n
         return counters
 
     def top(self, docnums: Iterable[int], kinds: Iterable[str] = KINDS, n: int = 20
