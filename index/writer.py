@@ -237,7 +237,11 @@ class ArticleWriter:
 
     def _writer(self, parallel: bool = False):
         """A Whoosh writer for one batch: on several cores when *parallel* and possible."""
-        if parallel and self.procs > 1 and parallel_supported():
+        # fork() copies only the calling thread: with other threads running (the spaCy
+        # extractor's worker pool, a caller's own), a lock one of them holds would stay held
+        # in the sub-writers for ever. Then one process writes, as safely as before.
+        if (parallel and self.procs > 1 and parallel_supported()
+                and threading.active_count() == 1):
             def make(**kwargs):
                 return ParallelWriter(self.ix, procs=self.procs, limitmb=self.limitmb,
                                       **kwargs)
