@@ -15,19 +15,14 @@ from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
 from index.articles import Article
-from index.documents import DocumentReader, encode_body
+from index.documents import DocumentReader, encode_body, encode_entity_column
 from index.entities.base import KINDS, Entity, Extractor
 from index.errors import IndexLockedError
 from index.merging import tiered_merge
 from index.parallel import ParallelWriter, parallel_supported
 from index.schema import BODY_COLUMN, ENTITY_COLUMN, join_names
 
-__all__ = ["BatchCounts", "ArticleWriter", "article_documents", "encode_entity_column",
-           "decode_entity_column"]
-
-_RECORD = "\x1e"
-_UNIT = "\x1f"
-
+__all__ = ["BatchCounts", "ArticleWriter", "article_documents"]
 
 @dataclass
 class BatchCounts:
@@ -44,19 +39,6 @@ class BatchCounts:
         self.skipped += other.skipped
         self.paragraphs += other.paragraphs
         return self
-
-
-def encode_entity_column(entities: Sequence[Entity]) -> bytes:
-    """Pack a paragraph's distinct (kind, name) pairs for the facet column."""
-    seen = dict.fromkeys((e.kind, e.name) for e in entities)
-    return _RECORD.join(f"{k}{_UNIT}{n}" for k, n in seen).encode("utf-8")
-
-
-def decode_entity_column(value: bytes) -> list[tuple[str, str]]:
-    """Inverse of :func:`encode_entity_column`."""
-    if not value:
-        return []
-    return [tuple(rec.split(_UNIT, 1)) for rec in value.decode("utf-8").split(_RECORD)]
 
 
 def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) -> list[dict]:

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 
+from index.documents import decode_entity_column
 from index.entities.base import KINDS
 from index.schema import ENTITY_COLUMN
-from index.writer import decode_entity_column
 
 __all__ = ["EntityCount", "FacetTable"]
 

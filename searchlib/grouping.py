@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from whoosh import collectors, sorting
 from whoosh import query as wq
 
-from index.documents import DocumentReader
+from index.documents import NO_DATE, DocumentReader
 from index.errors import QueryError
 from searchlib.results import Context, Paragraph, entity_names
 
@@ -20,9 +20,6 @@ __all__ = ["SORTS", "resolve_sort", "ranked", "score_of", "ArticleGroup", "group
 #: The orders a search can be sorted in.
 SORTS = ("relevance", "newest", "oldest")
 
-# The raw column value Whoosh gives a paragraph without a date: the largest 64-bit number,
-# so it sorts last when oldest comes first and must be moved to the end for newest first.
-_NO_DATE = 2 ** 64 - 1
 
 
 def resolve_sort(sort: str | None, q: wq.Query) -> str:
@@ -41,7 +38,9 @@ def resolve_sort(sort: str | None, q: wq.Query) -> str:
 def _newest_key(value: int) -> int:
     # Negate so the plain ascending sort puts the latest first; undated go after every
     # dated paragraph (negated dates are all below zero).
-    return 1 if value == _NO_DATE else -value
+    # NO_DATE (the raw value of an undated paragraph) is the largest 64-bit number: it sorts
+    # last when oldest comes first and must be moved to the end for newest first.
+    return 1 if value == NO_DATE else -value
 
 
 def _sort_facet(sort: str) -> sorting.FacetType | None:

@@ -275,17 +275,24 @@ class Index:
 
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """One paragraph by its id (``<article id>#<n>``)."""
-        try:
-            split_paragraph_id(paragraph_id)
-        except ValueError as e:
-            raise ArticleNotFoundError(str(e)) from None
         with self._lock:
             self._current()
-            docnum = self._docs.docnum(*split_paragraph_id(paragraph_id))
-            doc = self._docs.paragraph(docnum) if docnum is not None else None
-        if doc is None:
-            raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
+            doc = self._docs.paragraph(self._paragraph_docnum(paragraph_id))
         return Paragraph(doc["paragraph"], doc["text"], entity_names(doc["entities"]))
+
+    def _paragraph_docnum(self, paragraph_id: str) -> int:
+        """The document number of a paragraph id (call with the lock held, after
+        :meth:`_current`).
+
+        :raises ArticleNotFoundError: for a malformed id or one not in the index
+        """
+        try:
+            docnum = self._docs.docnum(*split_paragraph_id(paragraph_id))
+        except ValueError as e:
+            raise ArticleNotFoundError(str(e)) from None
+        if docnum is None:
+            raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
+        return docnum
 
     def stats(self) -> Stats:
         """Article and paragraph counts, size on disk, extractor and schema version."""
@@ -461,13 +468,7 @@ class Index:
             raise ValueError("limit must be at least 1")
         with self._lock:
             s = self._current()
-            try:
-                docnum = self._docs.docnum(*split_paragraph_id(paragraph_id))
-            except ValueError:
-                docnum = None
-            if docnum is None:
-                raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
-            found = similar_docs(s, docnum, limit)
+            found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
             return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
 
     def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,
