@@ -72,11 +72,13 @@ class ParallelWriter(MpWriter):
     """Whoosh's multi-segment ``MpWriter`` with the repairs listed in this module's doc.
 
     :param procs: sub-writer processes; each commit adds one segment per sub-writer
+    :param codec: the codec of every segment written (None: Whoosh's default)
     """
 
-    def __init__(self, ix, procs: int = 2, limitmb: int = 128, **kwargs) -> None:
-        super().__init__(ix, procs=procs, batchsize=256, subargs={"limitmb": limitmb},
-                         multisegment=True, start_method="fork", limitmb=limitmb, **kwargs)
+    def __init__(self, ix, procs: int = 2, limitmb: int = 128, codec=None, **kwargs) -> None:
+        super().__init__(ix, procs=procs, batchsize=256,
+                         subargs={"limitmb": limitmb, "codec": codec}, multisegment=True,
+                         start_method="fork", limitmb=limitmb, codec=codec, **kwargs)
 
     def _new_task(self):
         task = _SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue,

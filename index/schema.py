@@ -14,6 +14,7 @@ from whoosh.analysis import (
     StemmingAnalyzer,
 )
 
+from index.codec import CompactPositions
 from index.entities.base import KINDS
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the fields change in a way an older index cannot serve.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Separates canonical names inside an entity field; the analyzer turns it into a
 #: position gap so that a phrase query cannot match across two names.
@@ -91,6 +92,13 @@ class BlockCachedColumn(columns.CompressedBlockColumn):
             return values
 
 
+def _text_field(analyzer) -> fields.TEXT:
+    """A TEXT field with positions (for phrases) in :class:`CompactPositions`."""
+    field = fields.TEXT(analyzer=analyzer, phrase=True)
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def _day_field() -> fields.DATETIME:
     """A DATETIME field with 4 precision tiers instead of Whoosh's 8.
 
@@ -114,15 +122,15 @@ def build_schema() -> fields.Schema:
     ``--source`` select whole articles.
     """
     text_analyzer = StemmingAnalyzer()
-    entity_fields = {kind: fields.TEXT(analyzer=_name_analyzer(), phrase=True) for kind in KINDS}
+    entity_fields = {kind: _text_field(_name_analyzer()) for kind in KINDS}
     return fields.Schema(
         # Each article id repeats on every paragraph: the column stores each value once.
         article_id=fields.ID(sortable=columns.RefBytesColumn()),
         # Few precision tiers: paragraph numbers are only matched exactly (0: the headline).
         paragraph=fields.NUMERIC(sortable=True, shift_step=16),
-        title=fields.TEXT(analyzer=text_analyzer, phrase=True),
+        title=_text_field(text_analyzer),
         # Highlighting re-analyses the text, so no character offsets in the postings.
-        text=fields.TEXT(analyzer=text_analyzer, phrase=True),
+        text=_text_field(text_analyzer),
         date=_day_field(),
         # Whole source name, matched case-insensitively.
         source=fields.TEXT(analyzer=IDTokenizer() | LowercaseFilter(), phrase=False),

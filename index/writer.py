@@ -15,6 +15,7 @@ from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
 from index.articles import Article
+from index.codec import CompactCodec
 from index.documents import DocumentReader, encode_body, encode_entity_column
 from index.entities.base import KINDS, Entity, Extractor
 from index.errors import IndexLockedError
@@ -226,10 +227,10 @@ class ArticleWriter:
                 and threading.active_count() == 1):
             def make(**kwargs):
                 return ParallelWriter(self.ix, procs=self.procs, limitmb=self.limitmb,
-                                      **kwargs)
+                                      codec=CompactCodec(), **kwargs)
         else:
             def make(**kwargs):
-                return self.ix.writer(limitmb=self.limitmb, **kwargs)
+                return self.ix.writer(limitmb=self.limitmb, codec=CompactCodec(), **kwargs)
         if self._lock is not None:
             # We hold the lock for the session already; Whoosh's writer must not take it
             # again (flock would refuse our own second descriptor).

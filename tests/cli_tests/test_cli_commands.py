@@ -10,6 +10,7 @@ import pytest
 from conftest import run
 
 from cli import main
+from index.schema import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_show_and_stats_json(runner, seeded):
     st = json.loads(run(runner, "stats", "--index", seeded, "--format", "json").output)
     assert st["articles"] == 1 and st["paragraphs"] == 12 and st["index"] == seeded
     assert isinstance(st["size_bytes"], int) and st["extractor"] == "rules"
-    assert st["schema_version"] == 1
+    assert st["schema_version"] == SCHEMA_VERSION
     assert "Taiwan" in run(runner, "show", hit["article_id"], "--index", seeded).output
 
 
