@@ -193,6 +193,15 @@ class CompactLeafMatcher(W3LeafMatcher):
             values = (None,) * n
         self._data = (ids, weights, values)
 
+    def blocks(self):
+        """``(ids, weights, values)`` of each block from the current one on (for merging)."""
+        while self.is_active():
+            self._read_ids()
+            self._read_weights()
+            self._read_values()
+            yield self._ids, self._weights, self._values
+            self._next_block()
+
     def _read_ids(self) -> None:
         if self._data is None:
             self._read_data()

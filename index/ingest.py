@@ -79,7 +79,8 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                     strict: bool = False) -> IngestReport:
     """Write *articles* in batches of *batch_size*, one commit per batch.
 
-    The writer's lock is held from the first batch to the last.
+    The writer's lock is held from the first batch to the last; then the segments the run
+    wrote are merged into one (:meth:`ArticleWriter.consolidate`).
 
     :param articles: articles, possibly interleaved with input errors to record
     :param on_batch: called after each commit (for progress)
@@ -116,6 +117,7 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                     batch = []
             if batch:
                 flush(batch)
+            writer.consolidate()
     except IngestInterrupted:
         raise
     except KeyboardInterrupt as e:

@@ -19,7 +19,7 @@ from index.codec import CompactCodec
 from index.documents import DocumentReader, encode_body, encode_entity_column
 from index.entities.base import KINDS, Entity, Extractor
 from index.errors import IndexLockedError
-from index.merging import tiered_merge
+from index.merging import merge_all_except, tiered_merge
 from index.parallel import ParallelWriter, parallel_supported
 from index.schema import BODY_COLUMN, ENTITY_COLUMN, join_names
 
@@ -55,19 +55,18 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
     if article.source:
         common["source"] = article.source
     header = {"source": article.source, "url": article.url, "hash": article.content_hash()}
+    header = {k: v for k, v in header.items() if v is not None}
     docs = []
     for n, text in enumerate(texts):
         found = entities[n] if n < len(entities) else []
         doc = dict(common, paragraph=n, text=text)
-        doc[BODY_COLUMN] = encode_body(text, found)
+        doc[BODY_COLUMN] = encode_body(text, found, header if n == 0 else None)
         if found:
             doc[ENTITY_COLUMN] = encode_entity_column(found)
         for kind in KINDS:
             names = list(dict.fromkeys(e.name for e in found if e.kind == kind))
             if names:
                 doc[kind] = join_names(names)
-        if n == 0:
-            doc["article"] = {k: v for k, v in header.items() if v is not None}
         docs.append(doc)
     return docs
 
@@ -133,12 +132,14 @@ class ArticleWriter:
         self.limitmb = limitmb
         self.procs = procs if procs is not None else min(2, os.cpu_count() or 1)
         self._lock = None  # Whoosh's FileLock while this writer holds it for a whole session
+        self._before: set[str] = set()  # ids of the segments there were when the session began
 
     def __enter__(self) -> ArticleWriter:
         lock = self.ix.lock("WRITELOCK")
         if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
             raise self._locked_error()
         self._lock = lock
+        self._before = {s.segid for s in self.ix._segments()}
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -186,6 +187,29 @@ class ArticleWriter:
             if on_commit:
                 on_commit(counts)
         return counts
+
+    def consolidate(self) -> bool:
+        """Merge the segments written since this session took the lock into one segment.
+
+        Batches and tiered merges leave a long run in up to a few dozen segments; one
+        segment is smaller (each term is listed once, not once per segment) and faster to
+        search. The segments from before the session are left alone: consolidating costs
+        about what the session wrote, not the whole index. Everything is committed already,
+        so Ctrl-C here just leaves the segments as they were. Returns whether it merged.
+        """
+        if self._lock is None:
+            return False
+        fresh = [s for s in self.ix._segments() if s.segid not in self._before]
+        if len(fresh) < 2:
+            return False
+        writer = self._writer()
+        try:
+            writer.commit(mergetype=merge_all_except(self._before))
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
+        return True
 
     def delete(self, article_id: str) -> int:
         """Delete every paragraph of one article and commit; returns how many."""

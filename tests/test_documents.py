@@ -12,11 +12,22 @@ from searchlib import Article, Index
 def test_body_round_trip_keeps_text_and_mentions_apart():
     text = "Zoë said: 5:3 — “Qin” in 北京\x1e"
     ents = [Entity("person", "Zoë", 0, 3, "Zoë Ball"), Entity("place", "北京", 20, 22, "Beijing")]
-    back_text, mentions = decode_body(encode_body(text, ents))
-    assert back_text == text
-    assert decode_mentions(mentions) == [("person", 0, 3, "Zoë Ball"),
-                                         ("place", 20, 22, "Beijing")]
-    assert decode_body(b"") == ("", "")
+    header = {"source": "Wire: 1", "hash": "ab"}
+    back_text, mentions, back_header = decode_body(encode_body(text, ents, header))
+    assert (back_text, back_header) == (text, header)
+    assert decode_mentions(mentions, text) == [("person", 0, 3, "Zoë Ball"),
+                                               ("place", 20, 22, "Beijing")]
+    assert decode_body(b"") == ("", "", {})
+
+
+def test_a_name_equal_to_its_words_is_not_stored_twice():
+    text = "Qin Gang met Wang Yi in Beijing."
+    ents = [Entity("person", "Qin Gang", 0, 8, "Qin Gang"), Entity("place", "Beijing", 24, 31,
+                                                                   "Beijing")]
+    _text, mentions, _header = decode_body(encode_body(text, ents))
+    assert "Qin" not in mentions and "Beijing" not in mentions
+    assert decode_mentions(mentions, text) == [("person", 0, 8, "Qin Gang"),
+                                               ("place", 24, 31, "Beijing")]
 
 
 def test_records_from_an_index(tmp_path):

@@ -41,3 +41,61 @@ def test_mostly_deleted_segments_are_rewritten(tmp_path):
     ix.add_articles([Article("Fresh", ["text"], id="fresh")])
     assert sum(segment_sizes(ix)) == 2 * 5  # the dead paragraphs are gone from disk
     assert ix.stats().articles == 5
+
+
+def _snapshot(ix: Index) -> tuple:
+    """Everything a merge must keep, keyed by paragraph rather than document number."""
+    whoosh_ix = ix._ix
+    with whoosh_ix.searcher() as s:
+        r = s.reader()
+        ids = r.column_reader("article_id")
+        numbers = r.column_reader("paragraph")
+        body = r.column_reader("body")
+        key = {d: (ids[d], numbers[d]) for d in r.all_doc_ids()}
+        postings = {}
+        for fieldname, term in r.all_terms():
+            m = r.postings(fieldname, term)
+            rows = []
+            while m.is_active():
+                if m.id() in key:
+                    rows.append((key[m.id()], m.weight(), m.value()))
+                m.next()
+            if rows:
+                postings[fieldname, term] = sorted(rows)
+        lengths = {(key[d], f): r.doc_field_length(d, f) for d in key
+                   for f in ("text", "title", "person")}
+        columns = {key[d]: body[d] for d in key}
+    return postings, lengths, columns
+
+
+def _articles(n: int, start: int = 0) -> list[Article]:
+    return [Article(f"Story {i} about Taiwan", [f"Qin Gang visited port {i}.",
+                                               "Cranes " * (i % 5 + 1)], id=f"a{i}")
+            for i in range(start, start + n)]
+
+
+def test_a_run_ends_in_one_segment_and_leaves_older_ones_alone(tmp_path):
+    ix = Index.create(tmp_path / "ix")
+    ix.add_articles(_articles(3), batch_size=1)
+    before = {s.segid for s in ix._ix._segments()}
+    assert len(before) == 1  # that run's three commits were consolidated
+    ix.add_articles(_articles(5, start=3), batch_size=2)
+    after = {s.segid for s in ix._ix._segments()}
+    assert len(after) == 2 and before < after
+    assert ix.search("cranes", limit=1).total == 8
+
+
+def test_merging_keeps_every_posting_length_and_value(tmp_path):
+    ix = Index.create(tmp_path / "ix")
+    with ix._writer(wait=5.0) as writer:
+        for i in range(0, 12, 3):
+            writer.write(_articles(3, start=i))
+        writer.delete("a4")  # deletions in a segment being merged
+        writer.write([Article("Story 1 again", ["Rewritten about Qin Gang."], id="a1")])
+        assert len(segment_sizes(ix)) > 2
+        expected = _snapshot(ix)
+        assert writer.consolidate()
+    assert len(segment_sizes(ix)) == 1
+    assert _snapshot(ix) == expected
+    assert ix.stats().articles == 11
+    assert [h.article_id for h in ix.search('"Qin Gang" rewritten', limit=5).hits] == ["a1"]

@@ -54,9 +54,12 @@ def alive_with(marker: str) -> list[int]:
 
 def test_a_large_batch_is_indexed_by_two_processes(tmp_path):
     ix = Index.create(tmp_path / "ix")
-    report = ix.add_articles(articles(400), batch_size=400)  # 2,400 paragraphs, one commit
-    assert (report.added, report.paragraphs, report.commits) == (400, 2400, 1)
-    assert len(list(ix._ix._segments())) >= 2  # one segment per sub-writer
+    with ix._writer(wait=5.0) as writer:
+        counts = writer.write(articles(400))  # 2,400 paragraphs, one commit
+        assert (counts.added, counts.paragraphs) == (400, 2400)
+        assert len(list(ix._ix._segments())) == 2  # one segment per sub-writer
+        assert writer.consolidate()  # ... merged into one at the end of a run
+    assert len(list(ix._ix._segments())) == 1
     assert ix.stats().paragraphs == 2400 and ix.search("cranes", limit=1).total == 2000
     assert multiprocessing.active_children() == []
 
@@ -145,9 +148,10 @@ import multiprocessing
 multiprocessing.set_start_method("spawn")
 from searchlib import Article, Index
 ix = Index.create({str(tmp_path / "ix")!r})
-report = ix.add_articles([Article(f"Report {{i}}", ["Cranes.", "Ships.", "Docks."], id=str(i))
-                          for i in range(400)], batch_size=400)
-print(report.paragraphs, len(list(ix._ix._segments())))
+with ix._writer(wait=5.0) as writer:
+    counts = writer.write([Article(f"Report {{i}}", ["Cranes.", "Ships.", "Docks."], id=str(i))
+                           for i in range(400)])
+print(counts.paragraphs, len(list(ix._ix._segments())))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=TIMEOUT)
