@@ -51,9 +51,29 @@ class FacetTable:
             self._cache[docnum] = found
         return found
 
+    def _load(self, docnums: Iterable[int]) -> list[int]:
+        """Decode the entries of *docnums* not cached yet, in document order; returns
+        *docnums* as a list.
+
+        The column is compressed in blocks of consecutive documents and its reader keeps
+        the last block: visited in order, each block is inflated once (in the order of a
+        set of document numbers, once per document: 1.7 s instead of 30 ms for a common
+        word on all of Reuters).
+        """
+        docnums = list(docnums)
+        cache = self._cache
+        missing = [d for d in docnums if d not in cache]
+        if missing and self._column is not None:
+            missing.sort()
+            column = self._column
+            for d in missing:
+                cache[d] = decode_entity_column(column[d])
+        return docnums
+
     def count(self, docnums: Iterable[int], kinds: Iterable[str] = KINDS
               ) -> dict[str, Counter]:
         """Paragraph counts per canonical name, for each kind."""
+        docnums = self._load(docnums)
         wanted = set(kinds)
         counters = {kind: Counter() for kind in KINDS if kind in wanted}
         # Counting in C (Counter over a chain) is several times faster than a Python loop,
@@ -69,6 +89,7 @@ class FacetTable:
 
         Ties are broken by article count, then name, so the order is stable.
         """
+        docnums = self._load(docnums)
         wanted = set(kinds)
         paragraphs: Counter = Counter()
         articles: dict[tuple[str, str], set[str]] = {}
