@@ -9,9 +9,12 @@ zlib, and the postings of all of Reuters came to 53 MB for 16 MB of text.
 Here a block is plain arrays instead: the gaps between document ids, the weights as one
 byte each when they are small whole numbers (term frequencies almost always are), the
 values' lengths and the values themselves, zlib-compressed as Whoosh does. A position list
-is its gaps, one byte each when they fit. Term dictionaries, columns and everything else
-stay Whoosh's. Each segment records its codec, so an index keeps reading segments written
-by another codec.
+is its gaps, one byte each when they fit. A term's entry in the term dictionary ends in
+varints (first and last document, postings offset) instead of 20 fixed bytes. The term
+dictionary's hash tables, the columns and everything else stay Whoosh's. Each segment
+records its codec, so an index keeps reading segments written by another codec.
+
+On all of Reuters (one segment): postings 53 -> 9.3 MB, term dictionary 8.6 -> 7.3 MB.
 """
 
 from __future__ import annotations
@@ -22,11 +25,20 @@ from array import array
 from itertools import accumulate, pairwise
 
 from whoosh import formats
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
-from whoosh.reading import CorruptIndexError
+from whoosh.codec.whoosh3 import (
+    W3Codec,
+    W3FieldCursor,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.varints import varint
 
-__all__ = ["CompactCodec", "CompactPositions"]
+__all__ = ["CompactCodec", "CompactPositions", "CompactTermInfo"]
 
 #: Starts every posting list; a W3 matcher reading it would stop at its own magic check.
 _MAGIC = b"Sb"
@@ -219,6 +231,89 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._values = self._data[2]
 
 
+class CompactTermInfo(W3TermInfo):
+    """W3's term info with a shorter tail.
+
+    The first 15 bytes are W3's (flags, total weight, document frequency, min and max
+    length, max weight), so Whoosh's readers of single statistics at fixed offsets keep
+    working; then three varints: first document, last minus first, postings offset (W3:
+    two 4-byte ids, an 8-byte offset and a 4-byte length that nothing reads).
+    """
+
+    _prefix = struct.Struct("!BfIBBf")
+    _COMPACT = 2  # flags value; W3 writes 0 (postings in the file) or 1 (inlined)
+
+    def to_bytes(self) -> bytes:
+        if self.is_inlined() or self._minid is None:
+            return super().to_bytes()
+        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
+        return (self._prefix.pack(self._COMPACT, self._weight, self._df, minlength,
+                                  length_to_byte(self._maxlength), self._maxweight)
+                + varint(self._minid) + varint(self._maxid - self._minid)
+                + varint(self._offset))
+
+    @classmethod
+    def from_bytes(cls, s: bytes) -> W3TermInfo:
+        if s[0] != cls._COMPACT:
+            return W3TermInfo.from_bytes(s)
+        info = cls()
+        (_flags, info._weight, info._df, minlength, maxlength,
+         info._maxweight) = cls._prefix.unpack_from(s)
+        info._minlength = byte_to_length(minlength)
+        info._maxlength = byte_to_length(maxlength)
+        numbers = []
+        value = shift = 0
+        for byte in s[cls._prefix.size:]:
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                numbers.append(value)
+                value = shift = 0
+        info._minid, span, info._offset = numbers
+        info._maxid = info._minid + span
+        return info
+
+
+class CompactFieldWriter(W3FieldWriter):
+    """Writes :class:`CompactTermInfo` entries."""
+
+    def start_term(self, btext: bytes) -> None:
+        if self._postwriter is None:
+            raise RuntimeError("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, CompactTermInfo())
+
+
+class CompactFieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+
+
+class CompactTermsReader(W3TermsReader):
+    """Reads term dictionaries with :class:`CompactTermInfo` (or W3) entries."""
+
+    def cursor(self, fieldname, fieldobj):
+        return CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder,
+                                  fieldobj)
+
+    def items(self):
+        decode = CompactTermInfo.from_bytes
+        return ((self._keydecoder(k), decode(v)) for k, v in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        decode = CompactTermInfo.from_bytes
+        start = self._keycoder(fieldname, prefix)
+        return ((self._keydecoder(k), decode(v)) for k, v in self._tindex.items_from(start))
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+
 class CompactCodec(W3Codec):
     """Whoosh's W3 codec writing :class:`CompactPostingsWriter` blocks.
 
@@ -231,6 +326,14 @@ class CompactCodec(W3Codec):
         return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
                                      compression=self._compression,
                                      inlinelimit=self._inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage, segment):
+        name = segment.make_filename(self.TERMS_EXT)
+        return CompactTermsReader(self, storage.open_file(name), storage.file_length(name),
+                                  segment.open_file(storage, self.POSTS_EXT))
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

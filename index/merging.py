@@ -122,8 +122,9 @@ def _copy_documents(writer, reader) -> dict[int, int] | None:
         pdw.start_doc(writer.docnum)
         for name, field, length, column in plan:
             pdw.add_field(name, field, stored.get(name), length(docnum) if length else 0)
-            if column is not None:
-                pdw.add_column_value(name, field.column_type, column[docnum])
+            if column is not None and (value := column[docnum]) != b"":
+                # No value stays no value: a column of the bytes family leaves gaps empty
+                pdw.add_column_value(name, field.column_type, value)
         pdw.finish_doc()
         writer.docnum += 1
     return docmap

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import fields, index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.qparser import QueryParser
 
-from index.codec import CompactCodec, CompactPositions
+from index.codec import CompactCodec, CompactPositions, CompactTermInfo
 from searchlib import Article, Index
 
 
@@ -153,3 +153,47 @@ def test_searchlib_indexes_write_compact_segments(tmp_path):
     ix.add_articles([Article(id="a1", title="Taiwan", paragraphs=["Taiwan and Qin Gang."])])
     segments = index.open_dir(str(tmp_path / "ix"))._segments()
     assert segments and all(isinstance(s.codec(), CompactCodec) for s in segments)
+
+
+def _term_stats(info) -> tuple:
+    return (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+            info.max_weight(), info.min_id(), info.max_id())
+
+
+def test_term_infos_match_w3(tmp_path):
+    docs = _documents(seed=5, n=300)
+    readers = [_build(tmp_path / name, codec, docs).reader()
+               for name, codec in [("w3", W3Codec()), ("compact", CompactCodec())]]
+    stats = []
+    for r in readers:
+        every = {(f, t): _term_stats(r.term_info(f, t)) for f, t in r.all_terms()}
+        by_field = {f: [(t, _term_stats(i)) for t, i in r.iter_field(f)] for f in ("text", "tag")}
+        cursor = r.cursor("text")
+        cursor.find("w1")
+        stats.append((every, by_field, _term_stats(cursor.term_info()),
+                      r.doc_frequency("text", "w1"), r.frequency("text", "w1"),
+                      r.most_frequent_terms("text", 3)))
+        r.close()
+    assert stats[0] == stats[1]
+    assert len(stats[0][0]) > 50
+
+
+@given(st.integers(0, 2**31), st.integers(0, 2**31 - 2), st.integers(0, 2**40))
+def test_compact_term_info_round_trip(first, span, offset):
+    stats = {"weight": 3.0, "df": 2, "minlength": 1, "maxlength": 90, "maxweight": 2.0,
+             "minid": first, "maxid": first + span}
+    info, w3 = CompactTermInfo(**stats), W3TermInfo(**stats)
+    info.set_extent(offset, 1)
+    w3.set_extent(offset, 1)
+    back = CompactTermInfo.from_bytes(info.to_bytes())
+    assert (back.min_id(), back.max_id(), back.extent()[0]) == (first, first + span, offset)
+    assert _term_stats(back) == _term_stats(W3TermInfo.from_bytes(w3.to_bytes()))
+    assert len(info.to_bytes()) < 22 + 12  # W3's fixed entry
+
+
+def test_w3_term_infos_still_read():
+    info = W3TermInfo(weight=1.0, df=1, minlength=2, maxlength=2, maxweight=1.0, minid=7,
+                      maxid=7)
+    info.set_extent(12345, 40)
+    back = CompactTermInfo.from_bytes(info.to_bytes())
+    assert (back.min_id(), back.max_id(), back.extent()[0]) == (7, 7, 12345)
