@@ -18,7 +18,6 @@ TARGETS = (
     ("query_p50_ms", "query p50 <= 20 ms (top 10, highlights, facets)", lambda v: v <= 20),
     ("query_p95_ms", "query p95 <= 100 ms (top 10, highlights, facets)", lambda v: v <= 100),
     ("naive_query_speedup", ">= 5x faster than naive Whoosh (query p50)", lambda v: v >= 5),
-    ("naive_ingest_speedup", ">= 5x faster than naive Whoosh (ingest rate)", lambda v: v >= 5),
     ("ingest_rss_mb", "ingest peak RSS <= 400 MB", lambda v: v <= 400),
     ("search_rss_mb", "search peak RSS <= 400 MB", lambda v: v <= 400),
     ("size_ratio", "index size <= 2x raw text", lambda v: v <= 2),
@@ -108,8 +107,8 @@ def _targets(result: dict[str, Any]) -> None:
     values = {"ingest_rate": s["paragraphs_per_s"], "query_p50_ms": full["p50"],
               "query_p95_ms": full["p95"], "ingest_rss_mb": s["ingest_rss_mb"],
               "search_rss_mb": s["search_rss_mb"], "size_ratio": s["size_ratio"],
-              "naive_query_speedup": 1 / naive["query_p50_full"] if naive else None,
-              "naive_ingest_speedup": naive.get("ingest_rate")}
+              # The issue asks for 5x on queries only; the ingest ratio is in the ratio table.
+              "naive_query_speedup": 1 / naive["query_p50_full"] if naive else None}
     result["targets"] = {key: {"target": text, "value": values[key],
                                "ok": None if values[key] is None else bool(check(values[key]))}
                          for key, text, check in TARGETS}
