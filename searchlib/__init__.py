@@ -24,7 +24,8 @@ from index.ingest import DEFAULT_BATCH_SIZE, IngestReport, Progress
 from searchlib.facets import EntityCount
 from searchlib.filters import Filters
 from searchlib.results import ArticleView, Context, Facet, Hit, Paragraph, Results, Stats
-from searchlib.searchindex import DEFAULT_INDEX, Index, resolve_index_path
+from searchlib.searchindex import Index
+from searchlib.storage import DEFAULT_INDEX, resolve_index_path
 
 __version__ = "0.1.0"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,7 +19,6 @@ from index.entities.base import KINDS, Extractor, check_extractor_name
 from index.errors import (
     ArticleNotFoundError,
     ExtractorError,
-    IndexNotFoundError,
     SearchlibError,
 )
 from index.ingest import (
@@ -31,10 +29,10 @@ from index.ingest import (
     ingest_articles,
     ingest_paths,
 )
-from index.meta import META_FILE, IndexMeta, read_meta, write_meta
-from index.schema import build_schema, split_paragraph_id
+from index.meta import META_FILE, IndexMeta, write_meta
+from index.schema import split_paragraph_id
 from index.writer import ArticleWriter
-from searchlib.export import article_records, matching_article_ids, rank_all
+from searchlib.export import article_records, matching_article_ids
 from searchlib.facets import EntityCount, FacetTable
 from searchlib.filters import Filters, build_filter, highlight_terms
 from searchlib.grouping import (
@@ -44,7 +42,7 @@ from searchlib.grouping import (
     resolve_sort,
     score_of,
 )
-from searchlib.highlight import mark, match_spans
+from searchlib.hits import make_hit, stream_hits
 from searchlib.query import QueryParser, positive_terms
 from searchlib.results import (
     ArticleView,
@@ -56,43 +54,15 @@ from searchlib.results import (
     entity_names,
 )
 from searchlib.similar import similar_docs
+from searchlib.storage import (
+    create_files,
+    dir_size,
+    open_files,
+    resolve_index_path,
+)
 from searchlib.suggest import suggest as suggest_query
 
-__all__ = ["Index", "DEFAULT_INDEX", "resolve_index_path"]
-
-#: Where the index lives when neither ``--index`` nor ``SEARCHLIB_INDEX`` says.
-DEFAULT_INDEX = "searchlib-index"
-
-
-def resolve_index_path(path: str | os.PathLike | None = None) -> Path:
-    """The index location: *path*, else ``$SEARCHLIB_INDEX``, else ``./searchlib-index``."""
-    return Path(path or os.environ.get("SEARCHLIB_INDEX") or DEFAULT_INDEX)
-
-
-def _dir_size(path: Path) -> int:
-    """Bytes in the files of *path*; a file a concurrent commit deletes meanwhile counts 0."""
-    total = 0
-    for f in path.iterdir():
-        try:
-            total += f.stat().st_size if f.is_file() else 0
-        except FileNotFoundError:
-            pass
-    return total
-
-
-class _PinnedSchemaIndex(whoosh_index.FileIndex):
-    """A Whoosh index whose ``schema`` is the one read at open, not re-read from disk.
-
-    Whoosh's ``FileIndex.schema`` reads the newest table of contents on every access, and a
-    writer (another process or thread) deletes the previous one as it commits: a search asking
-    for the schema then fails with ``FileNotFoundError``. A searchlib index's schema
-    never changes (another schema version is refused at open), so reading it once is exact.
-    """
-
-    @property
-    def schema(self):
-        return self._schema
-
+__all__ = ["Index"]
 
 class Index:
     """A searchlib index: a directory holding Whoosh files and ``searchlib.json``.
@@ -104,7 +74,7 @@ class Index:
 
     def __init__(self, path: Path, ix: whoosh_index.FileIndex, meta: IndexMeta) -> None:
         self.path = path
-        self._ix = _PinnedSchemaIndex(ix.storage, ix.schema, ix.indexname)
+        self._ix = ix
         self.meta = meta
         self._parser = QueryParser(ix.schema)
         self._lock = threading.RLock()
@@ -123,13 +93,7 @@ class Index:
         :raises IndexVersionError: if it was written with another schema version
         """
         where = resolve_index_path(path)
-        meta = read_meta(where)
-        try:
-            ix = whoosh_index.open_dir(str(where))
-        except whoosh_index.EmptyIndexError:
-            raise IndexNotFoundError(f"{where}: searchlib.json is there but the Whoosh "
-                                     "files are missing; re-create the index") from None
-        return cls(where, ix, meta)
+        return cls(where, *open_files(where))
 
     @classmethod
     def create(cls, path: str | os.PathLike | None = None, extractor: str = "rules",
@@ -140,19 +104,7 @@ class Index:
         :param overwrite: replace an index already at *path* (otherwise that is an error)
         """
         where = resolve_index_path(path)
-        check_extractor_name(extractor)
-        if (where / META_FILE).exists():
-            if not overwrite:
-                raise SearchlibError(f"{where}: an index exists already (open it, or pass "
-                                     "overwrite=True to replace it)")
-            shutil.rmtree(where)
-        if where.exists() and not where.is_dir():
-            raise SearchlibError(f"{where}: exists and is not a directory")
-        where.mkdir(parents=True, exist_ok=True)
-        ix = whoosh_index.create_in(str(where), build_schema())
-        meta = IndexMeta(extractor=extractor)
-        write_meta(where, meta)
-        return cls(where, ix, meta)
+        return cls(where, *create_files(where, extractor, overwrite))
 
     @classmethod
     def open_or_create(cls, path: str | os.PathLike | None = None,
@@ -300,7 +252,7 @@ class Index:
             s = self._current()
             paragraphs = s.doc_count()
             articles = sum(1 for _ in s.docs_for_query(wq.Term("paragraph", 0)))
-        size = _dir_size(self.path)
+        size = dir_size(self.path)
         return Stats(articles=articles, paragraphs=paragraphs, index=str(self.path),
                      size_bytes=size, extractor=self.meta.extractor,
                      schema_version=self.meta.schema_version)
@@ -395,15 +347,7 @@ class Index:
                        filters=wanted.to_dict())
 
     def _hit(self, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
-        text = doc["text"]
-        schema = self._ix.schema
-        spans = match_spans(text, terms, schema["text"].analyzer, doc["entities"],
-                            schema[KINDS[0]].analyzer)
-        return Hit(id=doc["id"], article_id=doc["article_id"], title=doc["title"],
-                   date=doc["date"], paragraph=doc["paragraph"], text=text,
-                   highlight=mark(text, spans), score=float(score or 0.0),
-                   entities=entity_names(doc["entities"]), matches=spans,
-                   source=doc.get("source"), url=doc.get("url"))
+        return make_hit(self._ix.schema, doc, score, terms)
 
     def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
               ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
@@ -434,23 +378,9 @@ class Index:
         # A searcher of its own: the shared one may be replaced (and closed) by another
         # thread while this generator is suspended between hits.
         s = self._ix.searcher()
-        records = DocumentReader(s)
         try:
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
-            ranked_docs = rank_all(ranked(s, q, filter_q, order, limit=None))
-            if by_article:
-                for group in group_by_article(ranked_docs, s.reader()):
-                    hit = self._hit(records.paragraph(group.docnum), group.score, terms)
-                    hit.matching_paragraphs = group.paragraphs
-                    if context:
-                        hit.context = context_for(records, hit.article_id, hit.paragraph, context)
-                    yield hit
-                return
-            for docnum, score in ranked_docs:
-                hit = self._hit(records.paragraph(docnum), score, terms)
-                if context:
-                    hit.context = context_for(records, hit.article_id, hit.paragraph, context)
-                yield hit
+            yield from stream_hits(s, q, filter_q, order, terms, by_article, context)
         finally:
             s.close()
 

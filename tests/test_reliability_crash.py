@@ -108,6 +108,27 @@ def test_library_interrupt_keeps_committed_batches_and_reraises(tmp_path):
         assert ix.add_articles([Article("After", ["x"], id="after")], wait=0).added == 1
 
 
+def test_interrupting_the_final_merge_keeps_everything(tmp_path, monkeypatch):
+    """Ctrl-C while a run merges its segments: all batches are committed already."""
+    import index.merging
+
+    def interrupted(*args):
+        raise KeyboardInterrupt  # as if Ctrl-C arrived while the merge copies documents
+
+    with Index.create(tmp_path / "ix") as ix:
+        monkeypatch.setattr(index.merging, "_copy_documents", interrupted)
+        with pytest.raises(IngestInterrupted) as info:
+            ix.add_articles([Article(f"Taiwan headline {i}", ["Body."], id=f"k{i}")
+                             for i in range(25)], batch_size=10)
+        assert (info.value.report.added, info.value.report.commits) == (25, 3)
+        assert len(ix._ix._segments()) == 3  # the merge did not happen
+        assert ix.stats().articles == 25 and ix.search("taiwan", limit=1).total == 25
+        monkeypatch.undo()
+        # no lock or half-merged segment left behind: the next run writes and merges
+        assert ix.add_articles([Article("After", ["x"], id="after")], wait=0).added == 1
+        assert len(ix._ix._segments()) == 4 and ix.stats().articles == 26
+
+
 def test_a_seeded_global_random_cannot_make_segment_names_collide(tmp_path):
     """Whoosh names segments with the global ``random``; a caller's seed must not matter."""
     with Index.create(tmp_path / "ix") as ix:
