@@ -191,19 +191,21 @@ class CompactLeafMatcher(W3LeafMatcher):
         else:
             weights = None
 
-        fixedsize = self._fixedsize
+        # The values (positions) are cut out only when asked for: most queries never are.
+        self._data = (ids, weights, (data, end))
+
+    def _cut_values(self, data: bytes, end: int) -> tuple:
+        n, fixedsize = self._blocklength, self._fixedsize
         if fixedsize is None or fixedsize < 0:
-            lengths = array(_TYPECODES[(flags >> _LENGTHS_SHIFT) & 3])
+            lengths = array(_TYPECODES[(self._flags >> _LENGTHS_SHIFT) & 3])
             start = end + n * lengths.itemsize
             lengths.frombytes(data[end:start])
             offsets = list(accumulate(lengths, initial=start))
-            values = tuple(data[a:b] for a, b in pairwise(offsets))
-        elif fixedsize:
-            values = tuple(data[i:i + fixedsize] for i in range(end, end + n * fixedsize,
-                                                                fixedsize))
-        else:
-            values = (None,) * n
-        self._data = (ids, weights, values)
+            return tuple(data[a:b] for a, b in pairwise(offsets))
+        if fixedsize:
+            return tuple(data[i:i + fixedsize] for i in range(end, end + n * fixedsize,
+                                                              fixedsize))
+        return (None,) * n
 
     def blocks(self):
         """``(ids, weights, values)`` of each block from the current one on (for merging)."""
@@ -228,7 +230,7 @@ class CompactLeafMatcher(W3LeafMatcher):
     def _read_values(self) -> None:
         if self._data is None:
             self._read_data()
-        self._values = self._data[2]
+        self._values = self._cut_values(*self._data[2])
 
 
 class CompactTermInfo(W3TermInfo):

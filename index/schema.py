@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 
 from whoosh import columns, fields
@@ -15,6 +14,7 @@ from whoosh.analysis import (
 )
 
 from index.codec import CompactPositions
+from index.columns import BlockColumn
 from index.entities.base import KINDS
 
 __all__ = [
@@ -65,42 +65,6 @@ def _name_analyzer():
     return tokenizer | _NameGapFilter() | LowercaseFilter()
 
 
-class BlockCachedColumn(columns.CompressedBlockColumn):
-    """Whoosh's block-compressed column, whose reader keeps the last block it decompressed.
-
-    Whoosh's reader decompresses a whole block for every value: merging segments, which
-    reads every value in order, spent most of its time there (15 s of 100% Reuters). It
-    also fails on a document without a value inside a block (KeyError) and its iterator
-    yields one value too many around every gap; this reader returns ``b""`` for those.
-    """
-
-    def reader(self, dbfile, basepos, length, doccount):
-        return self.CachingReader(dbfile, basepos, length, doccount, self._module)
-
-    class CachingReader(columns.CompressedBlockColumn.Reader):
-        def __init__(self, *args) -> None:
-            super().__init__(*args)
-            self._last: tuple[int, dict] | None = None
-            self._cache_lock = threading.Lock()
-
-        def _get_block(self, blocknum: int) -> dict:
-            with self._cache_lock:  # one reader may serve several threads
-                last = self._last
-            if last is not None and last[0] == blocknum:
-                return last[1]
-            values = super()._get_block(blocknum)
-            with self._cache_lock:
-                self._last = (blocknum, values)
-            return values
-
-        def __getitem__(self, docnum: int) -> bytes:
-            i = self._find_block(docnum)
-            return b"" if i is None else self._get_block(i).get(docnum, b"")
-
-        def __iter__(self):
-            return map(self.__getitem__, range(self._doccount))
-
-
 def _text_field(analyzer) -> fields.TEXT:
     """A TEXT field with positions (for phrases) in :class:`CompactPositions`."""
     field = fields.TEXT(analyzer=analyzer, phrase=True)
@@ -145,10 +109,11 @@ def build_schema() -> fields.Schema:
         date=_day_field(),
         # Whole source name, matched case-insensitively.
         source=fields.TEXT(analyzer=IDTokenizer() | LowercaseFilter(), phrase=False),
-        # Compressed in blocks of 128 paragraphs (~20 KB of text, 60 us to inflate): alone, a
-        # short paragraph hardly compresses (all of Reuters: 64 -> 9.2 MB, 128 -> 8.7 MB).
-        **{BODY_COLUMN: fields.COLUMN(BlockCachedColumn(level=6, blocksize=128))},
-        **{ENTITY_COLUMN: fields.COLUMN(BlockCachedColumn(level=6, blocksize=64))},
+        # Compressed in blocks of 16 KB (~65 us to inflate): alone, a short paragraph hardly
+        # compresses; larger blocks save little (all of Reuters: 16 KB 9.0 MB, 128 KB 7.9 MB)
+        # and cost every hit shown (128 KB: 0.5 ms each).
+        **{BODY_COLUMN: fields.COLUMN(BlockColumn())},
+        **{ENTITY_COLUMN: fields.COLUMN(BlockColumn())},
         **entity_fields,
     )
 
