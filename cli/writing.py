@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 
 import click
@@ -33,9 +34,12 @@ __all__ = ["index_cmd", "delete", "interrupted_line"]
 def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet):
     """Index article files (.txt, .jsonl/.ndjson, .csv) or directories of them; '-' is stdin.
 
-    Bad input is reported one line each and the rest indexed (exit 1); Ctrl-C keeps what
-    was committed (exit 130); running the same command again skips unchanged articles.
+    Bad input is reported one line each and the rest indexed (exit 1); Ctrl-C or SIGTERM
+    keeps what was committed (exit 130); running the same command again skips unchanged
+    articles.
     """
+    # SIGTERM (a service manager, `timeout`, `docker stop`) stops a run the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     where = searchlib.resolve_index_path(index_path)
     existed = where.exists()
     try:

@@ -13,9 +13,10 @@ but as shipped (whoosh3 3.54) it does not keep the promises of the README's "Gua
 - forked sub-writers inherit the parent's ``random`` state, from which Whoosh draws segment
   names.
 
-:class:`ParallelWriter` fixes each of these: sub-writers ignore SIGINT (the parent decides),
-die with their parent, draw fresh random state, are daemons, and are terminated on cancel;
-a commit whose sub-writers did not all hand in their segment raises instead of committing.
+:class:`ParallelWriter` fixes each of these: sub-writers ignore SIGINT and SIGTERM (the
+parent decides), die with their parent, draw fresh random state, are daemons, and are killed
+on cancel; a commit whose sub-writers did not all hand in their segment raises instead of
+committing.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class _SubWriter(SubWriterTask):
         return multiprocessing.get_context("fork").Process._Popen(process_obj)
 
     def run(self) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
+        # Ctrl-C and SIGTERM (to the whole process group) are for the parent to handle.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:  # Linux: be killed when the parent dies, however it dies
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
@@ -128,7 +131,7 @@ class ParallelWriter(MpWriter):
     def cancel(self) -> None:
         started = [task for task in self.tasks if task.pid is not None]
         for task in started:
-            task.terminate()
+            task.kill()  # SIGKILL: sub-writers ignore SIGTERM, which is for the parent
         for task in started:
             task.join()
         SegmentWriter.cancel(self)

@@ -74,18 +74,23 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
 @contextlib.contextmanager
 def _sigint_deferred() -> Iterator[None]:
     """Hold back Ctrl-C while a commit runs and is recorded, then raise it: the caller then
-    knows for sure whether the batch was committed. Only the main thread receives signals;
-    elsewhere, or when someone else installed their own handler, this does nothing."""
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+    knows for sure whether the batch was committed. SIGTERM is held back the same way when
+    its handler raises KeyboardInterrupt too (the CLI's). Only the main thread receives
+    signals; elsewhere, or when someone else installed their own handlers, this does
+    nothing."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is signal.default_int_handler:
+            previous[signum] = signal.signal(signum, lambda n, frame: caught.append(n))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if caught:
         raise KeyboardInterrupt
 

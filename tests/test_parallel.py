@@ -114,7 +114,8 @@ time.sleep(600)
         proc.stdout.close()
 
 
-def test_ctrl_c_in_a_terminal_reaches_all_processes_and_keeps_whole_batches(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_in_a_terminal_reaches_all_processes_and_keeps_whole_batches(tmp_path, signum):
     batch, n = 300, 1500  # 300 articles are about 1,200 paragraphs: written in parallel
     corpus = make_corpus(tmp_path / "corpus.jsonl", n)
     index_dir = tmp_path / "ix"
@@ -125,7 +126,8 @@ def test_ctrl_c_in_a_terminal_reaches_all_processes_and_keeps_whole_batches(tmp_
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for_commits(proc, index_dir, commits=1)
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole group gets it
+        # What Ctrl-C does: the whole group gets it (systemd's SIGTERM too, by default)
+        os.killpg(proc.pid, signum)
         _, err = proc.communicate(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:

@@ -68,13 +68,14 @@ def test_sigkill_mid_index_keeps_the_last_commit_and_a_rerun_resumes(tmp_path):
         assert ix.stats().articles == N
 
 
-def test_ctrl_c_commits_finished_batches_says_how_far_and_exits_130(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_commits_finished_batches_says_how_far_and_exits_130(tmp_path, signum):
     corpus = make_corpus(tmp_path / "corpus.jsonl", N)
     index_dir = tmp_path / "ix"
     proc = start_indexing(corpus, index_dir, BATCH)
     try:
         wait_for_commits(proc, index_dir)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)  # SIGTERM (service managers, `timeout`) works as Ctrl-C
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
         stop(proc)
