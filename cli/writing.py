@@ -48,7 +48,8 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
             with click.progressbar(length=1, label="indexing", file=sys.stderr,
                                    hidden=not show_bar, show_pos=False) as bar:
                 def progress(p: searchlib.Progress) -> None:
-                    bar.label = f"indexing ({p.articles:,} articles)"
+                    bar.label = (f"indexing ({p.articles:,} articles)" if p.stage == "indexing"
+                                 else f"merging the run's segments ({p.articles:,} articles)")
                     bar.length = max(p.bytes_total, 1)
                     bar.update(p.bytes_done - bar.pos)
                     bar.render_progress()  # also when only the article count moved

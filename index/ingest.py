@@ -24,13 +24,18 @@ __all__ = ["DEFAULT_BATCH_SIZE", "Progress", "IngestReport", "check_paths", "che
 
 @dataclass
 class Progress:
-    """How far an ingest has got, passed to the ``progress`` callback after each batch and file."""
+    """How far an ingest has got, passed to the ``progress`` callback after each batch and
+    file, and once more when the run's segments start to be merged.
+
+    :param stage: ``indexing``, then ``merging`` (the run's segments into one, at its end)
+    """
 
     bytes_done: int
     bytes_total: int
     articles: int
     files_done: int
     files_total: int
+    stage: str = "indexing"
 
 
 @dataclass
@@ -76,7 +81,8 @@ def check_articles(articles: Iterable[Article | InputError]) -> Iterator[Article
 def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputError],
                     batch_size: int = DEFAULT_BATCH_SIZE, report: IngestReport | None = None,
                     on_batch: Callable[[IngestReport], None] | None = None,
-                    strict: bool = False) -> IngestReport:
+                    strict: bool = False,
+                    on_merge: Callable[[], None] | None = None) -> IngestReport:
     """Write *articles* in batches of *batch_size*, one commit per batch.
 
     The writer's lock is held from the first batch to the last; then the segments the run
@@ -84,6 +90,7 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
 
     :param articles: articles, possibly interleaved with input errors to record
     :param on_batch: called after each commit (for progress)
+    :param on_merge: called before the run's segments are merged (for progress)
     :param strict: raise the first input error instead of recording it
     :raises IngestInterrupted: on Ctrl-C, after cancelling the batch in flight; its
         ``report`` counts what was committed
@@ -117,7 +124,7 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                     batch = []
             if batch:
                 flush(batch)
-            writer.consolidate()
+            writer.consolidate(before=on_merge)
     except IngestInterrupted:
         raise
     except KeyboardInterrupt as e:
@@ -176,9 +183,9 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
     done = 0
     files_done = 0
 
-    def tick(_: IngestReport | None = None) -> None:
+    def tick(_: IngestReport | None = None, stage: str = "indexing") -> None:
         if progress:
-            progress(Progress(done, total, report.articles, files_done, len(inputs)))
+            progress(Progress(done, total, report.articles, files_done, len(inputs), stage))
 
     def stream() -> Iterator[Article | InputError]:
         nonlocal done, files_done
@@ -189,4 +196,5 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
             report.files += 1
             tick()
 
-    return ingest_articles(writer, stream(), batch_size, report, on_batch=tick, strict=strict)
+    return ingest_articles(writer, stream(), batch_size, report, on_batch=tick, strict=strict,
+                           on_merge=lambda: tick(stage="merging"))

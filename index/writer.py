@@ -193,7 +193,7 @@ class ArticleWriter:
                 on_commit(counts)
         return counts
 
-    def consolidate(self) -> bool:
+    def consolidate(self, before: Callable[[], None] | None = None) -> bool:
         """Merge the segments written since this session took the lock into one segment.
 
         Batches and tiered merges leave a long run in up to a few dozen segments; one
@@ -201,12 +201,16 @@ class ArticleWriter:
         search. The segments from before the session are left alone: consolidating costs
         about what the session wrote, not the whole index. Everything is committed already,
         so Ctrl-C here just leaves the segments as they were. Returns whether it merged.
+
+        :param before: called when there is something to merge, before merging
         """
         if self._lock is None:
             return False
         fresh = [s for s in self.ix._segments() if s.segid not in self._before]
         if len(fresh) < 2:
             return False
+        if before:
+            before()
         writer = self._writer()
         try:
             writer.commit(mergetype=merge_all_except(self._before))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from index.merging import MERGE_FACTOR
 from searchlib import Article, Index
 
@@ -99,3 +101,18 @@ def test_merging_keeps_every_posting_length_and_value(tmp_path):
     assert _snapshot(ix) == expected
     assert ix.stats().articles == 11
     assert [h.article_id for h in ix.search('"Qin Gang" rewritten', limit=5).hits] == ["a1"]
+
+
+def test_progress_says_when_the_run_merges(tmp_path):
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"id": a.id, "title": a.title, "paragraphs": a.paragraphs}) + "\n"
+        for a in _articles(6)), encoding="utf-8")
+    seen = []
+    ix = Index.create(tmp_path / "ix")
+    ix.add_paths([corpus], progress=seen.append, batch_size=2)
+    assert [p.stage for p in seen].count("merging") == 1 and seen[-1].stage == "merging"
+    assert seen[-1].articles == 6
+    seen.clear()
+    Index.create(tmp_path / "one").add_paths([corpus], progress=seen.append)  # one commit
+    assert seen and all(p.stage == "indexing" for p in seen)

@@ -65,6 +65,9 @@ def _run_on_terminal(args: list[str]) -> str:
 def test_progress_bar_on_a_terminal_only(tmp_path):
     shown = _run_on_terminal(["index", str(EXAMPLES), "--index", str(tmp_path / "a")])
     assert "indexing (" in shown and "100%" in shown and "articles added" in shown
+    merging = _run_on_terminal(["index", str(EXAMPLES), "--index", str(tmp_path / "m"),
+                                "--batch-size", "2"])  # several commits: merged at the end
+    assert "merging the run's segments" in merging and "merging" not in shown
     quiet = _run_on_terminal(["index", str(EXAMPLES), "--index", str(tmp_path / "b"), "-q"])
     assert quiet.strip() == ""
     piped = subprocess.run([script(), "index", str(EXAMPLES), "--index", str(tmp_path / "c")],
