@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from whoosh import columns, fields
+from whoosh import fields
 from whoosh.analysis import (
     Filter,
     IDTokenizer,
@@ -14,7 +14,7 @@ from whoosh.analysis import (
 )
 
 from index.codec import CompactPositions
-from index.columns import BlockColumn
+from index.columns import BlockColumn, RefColumn
 from index.entities.base import KINDS
 
 __all__ = [
@@ -100,7 +100,7 @@ def build_schema() -> fields.Schema:
     entity_fields = {kind: _text_field(_name_analyzer()) for kind in KINDS}
     return fields.Schema(
         # Each article id repeats on every paragraph: the column stores each value once.
-        article_id=fields.ID(sortable=columns.RefBytesColumn()),
+        article_id=fields.ID(sortable=RefColumn()),
         # Few precision tiers: paragraph numbers are only matched exactly (0: the headline).
         paragraph=fields.NUMERIC(sortable=True, shift_step=16),
         title=_text_field(text_analyzer),

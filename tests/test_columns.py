@@ -8,7 +8,7 @@ import threading
 import pytest
 from whoosh import fields, index
 
-from index.columns import BlockColumn
+from index.columns import BlockColumn, RefColumn
 
 
 def _build(path, values: list[bytes | None], blocksize: int, commits: int = 1):
@@ -78,3 +78,34 @@ def test_an_empty_column(tmp_path):
     ix = _build(tmp_path / "ix", [None, b"", None], blocksize=100)
     with ix.reader() as r:
         assert list(r.column_reader("col")) == [b"", b"", b""]
+
+
+def _column_round_trip(column, values: dict[int, bytes], doccount: int) -> list[bytes]:
+    """Write *values* (docnum -> value) with the column's writer, read them all back."""
+    from whoosh.filedb.filestore import RamStorage
+
+    storage = RamStorage()
+    f = storage.create_file("col")
+    writer = column.writer(f)
+    for docnum in sorted(values):
+        writer.add(docnum, values[docnum])
+    writer.finish(doccount)
+    length = f.tell()
+    f.close()
+    reader = column.reader(storage.open_file("col"), 0, length, doccount)
+    return list(reader)
+
+
+def test_ref_column_beyond_65536_distinct_values():
+    # Whoosh's RefBytesColumn stores the first value instead from the 65,537th distinct one.
+    n = 70_000
+    values = {d: f"article-{d // 2}".encode() for d in range(2 * n) if d % 5}
+    got = _column_round_trip(RefColumn(), values, 2 * n + 3)
+    assert got == [values.get(d, b"") for d in range(2 * n + 3)]
+
+
+def test_ref_column_few_values_and_gaps(tmp_path):
+    values = {0: b"a", 1: b"a", 4: b"b", 5: b"", 6: b"a"}
+    assert _column_round_trip(RefColumn(), values, 8) == [b"a", b"a", b"", b"", b"b", b"",
+                                                         b"a", b""]
+    assert _column_round_trip(RefColumn(), {}, 2) == [b"", b""]
