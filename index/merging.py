@@ -168,22 +168,27 @@ class _MergingPool:
 
 def _segment_terms(reader, base: int, docmap: dict[int, int] | None) -> Iterator[tuple]:
     """``((field, term), postings)`` for every term of one segment, in order, with the
-    postings' document numbers moved to where the segment's documents now are."""
+    postings' document numbers moved to where the segment's documents now are.
+
+    The postings are a generator, read only as the merge writes them: a common term of a
+    large segment has hundreds of thousands.
+    """
     schema = reader.schema
     for fieldname, text in sorted(reader.all_terms()):
-        if fieldname not in schema:
-            continue
-        postings = []
-        for ids, weights, values in _blocks(reader.postings(fieldname, text)):
-            if docmap is None:
-                postings += [(fieldname, text, base + d, w, v)
-                             for d, w, v in zip(ids, weights, values, strict=True)]
-            else:
-                postings += [(fieldname, text, docmap[d], w, v)
-                             for d, w, v in zip(ids, weights, values, strict=True)
-                             if d in docmap]
-        if postings:
-            yield (fieldname, text), postings
+        if fieldname in schema:
+            yield (fieldname, text), _term_postings(reader, fieldname, text, base, docmap)
+
+
+def _term_postings(reader, fieldname: str, text: bytes, base: int,
+                   docmap: dict[int, int] | None) -> Iterator[tuple]:
+    for ids, weights, values in _blocks(reader.postings(fieldname, text)):
+        if docmap is None:
+            for d, w, v in zip(ids, weights, values, strict=True):
+                yield fieldname, text, base + d, w, v
+        else:
+            for d, w, v in zip(ids, weights, values, strict=True):
+                if d in docmap:
+                    yield fieldname, text, docmap[d], w, v
 
 
 def _blocks(matcher) -> Iterator[tuple]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from array import array
 from bisect import bisect_left, bisect_right
 
 from whoosh import matching
@@ -76,21 +77,23 @@ class DayRange(wq.Query):
         return matching.ListMatcher(ids, all_weights=self.boost)
 
 
-def column_dates(reader, fieldname: str) -> tuple[list[int], list[int]]:
+def column_dates(reader, fieldname: str) -> tuple[array, array]:
     """One segment's raw date values, sorted, and the document number of each.
 
-    Built once per segment reader (segments never change once written).
+    Built once per segment reader (segments never change once written). Arrays, not lists:
+    12 bytes per paragraph instead of about 80.
     """
     key = (fieldname,)
     with _TABLES_LOCK:
         table = _TABLES.get(reader, {}).get(key)
     if table is None:
+        values, docnums = array("Q"), array("I")
         if reader.has_column(fieldname):
-            column = reader.column_reader(fieldname, translate=False)
-            pairs = sorted((value, docnum) for docnum, value in enumerate(column))
-        else:
-            pairs = []
-        table = ([v for v, _ in pairs], [d for _, d in pairs])
+            column = list(reader.column_reader(fieldname, translate=False))
+            order = sorted(range(len(column)), key=column.__getitem__)
+            values.extend(column[d] for d in order)
+            docnums.extend(order)
+        table = (values, docnums)
         with _TABLES_LOCK:
             _TABLES.setdefault(reader, {})[key] = table
     return table
