@@ -322,6 +322,12 @@ class CompactCodec(W3Codec):
     Vector postings (which searchlib does not use) and inlined postings stay W3's.
     """
 
+    def __init__(self, blocklimit: int = 128, compression: int = _ZLIB_LEVEL,
+                 inlinelimit: int = 1) -> None:
+        if not 0 < blocklimit < 0x100:  # a block's posting count is one byte
+            raise ValueError(f"blocklimit must be 1-255, not {blocklimit}")
+        super().__init__(blocklimit, compression, inlinelimit)
+
     def postings_writer(self, dbfile, byteids: bool = False):
         if byteids:
             return super().postings_writer(dbfile, byteids=True)

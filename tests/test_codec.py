@@ -197,3 +197,8 @@ def test_w3_term_infos_still_read():
     info.set_extent(12345, 40)
     back = CompactTermInfo.from_bytes(info.to_bytes())
     assert (back.min_id(), back.max_id(), back.extent()[0]) == (7, 7, 12345)
+
+
+def test_block_limit_fits_the_header():
+    with pytest.raises(ValueError):
+        CompactCodec(blocklimit=256)
