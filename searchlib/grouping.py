@@ -12,6 +12,7 @@ from whoosh import query as wq
 
 from index.documents import NO_DATE, DocumentReader
 from index.errors import QueryError
+from searchlib.dateorder import date_ordered
 from searchlib.results import Context, Paragraph, entity_names
 
 __all__ = ["SORTS", "resolve_sort", "ranked", "score_of", "ArticleGroup", "group_by_article",
@@ -60,7 +61,9 @@ def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
     """Run *q* restricted by *filter_q*, in *sort* order, keeping the first *limit* hits.
 
     :param limit: how many ranked hits to keep; ``None`` for all of them
-    :returns: the Whoosh ``Results``; ``len()`` of it is the exact number of matches
+    :returns: the Whoosh ``Results`` (for a search without words in date order, a
+        :class:`~searchlib.dateorder.DateOrdered`); ``len()`` of it is the exact number of
+        matches
     """
     allow = None
     if filter_q is not None:
@@ -69,6 +72,9 @@ def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
         allow = set(searcher.docs_for_query(filter_q))
         if not allow:
             q = wq.NullQuery
+    fast = date_ordered(searcher, q, allow, sort, limit)
+    if fast is not None:
+        return fast
     collector = _Recording(_collector(limit, _sort_facet(sort), allow))
     searcher.search_with_collector(q, collector)
     results = collector.results()
