@@ -66,7 +66,7 @@ def _filters(kwargs: dict) -> dict:
 @index_option
 @filter_options
 @click.option("--sort", type=click.Choice(SORTS), default=None,
-              help="Order [default: relevance; newest for an empty query].")
+              help="Order [default: relevance; newest for no words, or a date range alone].")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1),
               help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))

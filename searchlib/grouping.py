@@ -13,6 +13,7 @@ from whoosh import query as wq
 from index.documents import NO_DATE, DocumentReader
 from index.errors import QueryError
 from searchlib.dateorder import date_ordered
+from searchlib.daterange import DayRange
 from searchlib.results import Context, Paragraph, entity_names
 
 __all__ = ["SORTS", "resolve_sort", "ranked", "score_of", "ArticleGroup", "group_by_article",
@@ -24,13 +25,14 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 def resolve_sort(sort: str | None, q: wq.Query) -> str:
-    """The order to use: *sort* if given, else newest first for an empty query (which has
-    nothing to rank by) and relevance otherwise.
+    """The order to use: *sort* if given, else newest first for a query without words (empty,
+    or a date range alone: every match scores the same, there is nothing to rank by) and
+    relevance otherwise.
 
     :raises QueryError: for an unknown order
     """
     if sort is None:
-        return "newest" if isinstance(q, wq.Every) else "relevance"
+        return "newest" if isinstance(q, (wq.Every, DayRange)) else "relevance"
     if sort not in SORTS:
         raise QueryError(f"unknown sort order {sort!r} (orders: {', '.join(SORTS)})")
     return sort

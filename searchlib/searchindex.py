@@ -296,7 +296,7 @@ class Index:
         :param until: last day included (``YYYY-MM`` and ``YYYY`` mean their last day)
         :param source: the article source, whole name, case-insensitive
         :param sort: ``relevance``, ``newest`` or ``oldest``; default relevance, or newest
-            for an empty query
+            for a query without words (empty, or a date range alone)
         :param by_article: one hit per article (its best paragraph, carrying the numbers of
             all its matching paragraphs); ``total`` then counts articles and
             ``total_paragraphs`` paragraphs

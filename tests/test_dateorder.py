@@ -93,3 +93,12 @@ def test_by_article_in_date_order(desk):
     firsts = list(dict.fromkeys(aid for aid, _ in _expected(arts, "oldest", lambda a, n: True)))
     assert [h.article_id for h in res.hits] == firsts
     assert res.total == len(arts)
+
+
+def test_a_date_range_alone_is_listed_newest_first(desk):
+    ix, arts = desk
+    res = ix.search("date:[20230601 to 20230603]", limit=100)
+    assert res.sort == "newest"
+    assert [(h.article_id, h.paragraph) for h in res.hits] == _expected(
+        arts, "newest", lambda a, n: a.date is not None and a.date <= dt.date(2023, 6, 3))
+    assert ix.search("ships date:[20230601 to 20230603]").sort == "relevance"
