@@ -93,6 +93,9 @@ def column_dates(reader, fieldname: str) -> tuple[array, array]:
             order = sorted(range(len(column)), key=column.__getitem__)
             values.extend(column[d] for d in order)
             docnums.extend(order)
+        else:  # a segment of undated articles only has no date column
+            values.extend([NO_DATE] * reader.doc_count_all())
+            docnums.extend(range(reader.doc_count_all()))
         table = (values, docnums)
         with _TABLES_LOCK:
             _TABLES.setdefault(reader, {})[key] = table

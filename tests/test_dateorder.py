@@ -102,3 +102,16 @@ def test_a_date_range_alone_is_listed_newest_first(desk):
     assert [(h.article_id, h.paragraph) for h in res.hits] == _expected(
         arts, "newest", lambda a, n: a.date is not None and a.date <= dt.date(2023, 6, 3))
     assert ix.search("ships date:[20230601 to 20230603]").sort == "relevance"
+
+
+def test_a_segment_of_undated_articles_only(tmp_path):
+    ix = Index.create(tmp_path / "ix")
+    with ix._writer(wait=5.0) as writer:
+        writer.write([Article("Dated", ["Text."], id="d", date=dt.date(2023, 6, 1))])
+        writer.write([Article("Undated", ["Text."], id="u")])  # a segment without dates
+    assert len(ix._ix._segments()) == 2
+    for sort in ("newest", "oldest"):
+        hits = ix.search("", sort=sort, limit=10).hits
+        assert [(h.article_id, h.paragraph) for h in hits] == [("d", 0), ("d", 1), ("u", 0),
+                                                                ("u", 1)]
+    assert ix.search("date:[20230101 to 20231231]").total == 2
