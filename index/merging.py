@@ -13,7 +13,6 @@ once per tier it climbs, and an index of N batches keeps under
 ``MERGE_FACTOR * log(N)`` segments. Segments with more deleted than live documents are
 rewritten too, to drop the dead ones.
 
-
 Merging itself is done here too, not by Whoosh's ``add_reader``: that sends every posting
 of every merged segment through the writer's external sort (pickled to temporary runs and
 read back), though each segment's postings are in order already, and reads every document's
