@@ -59,13 +59,6 @@ class FacetTable:
             return ()
         return tuple(map(self._code, decode_entity_column(self._column[docnum])))
 
-    def entities(self, docnum: int) -> list[tuple[str, str]]:
-        """The distinct ``(kind, name)`` pairs of one paragraph."""
-        found = self._cache[docnum]
-        if found is None:
-            found = self._cache[docnum] = self._decode(docnum)
-        return [self._keys[c] for c in found]
-
     def _load(self, docnums: Iterable[int]) -> list[tuple[int, ...]]:
         """The entries of *docnums*, decoding those not cached yet in document order.
 
