@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from searchlib.index._records import Article
+
 from benchmarks import reuters
-from index.articles import Article
 
 __all__ = [
     "SHARED",

@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from searchlib.index.entities import KINDS, get_extractor  # noqa: E402
+
 from benchmarks.conll import GoldArticle, read_conll  # noqa: E402
-from index.entities import KINDS, get_extractor  # noqa: E402
-from index.errors import ExtractorError  # noqa: E402
+from searchlib._errors import ExtractorError  # noqa: E402
 
 __all__ = ["DEFAULT_GOLD", "Scores", "score", "speed", "news_paragraphs", "evaluate", "main"]
 
@@ -83,7 +84,7 @@ def _spans(spans: list[list[tuple[str, int, int]]]) -> list[Span]:
 def score(articles: Iterable[GoldArticle], extractor: object) -> tuple[Scores, int, float]:
     """Run *extractor* on each article and score it.
 
-    :param extractor: an :class:`~index.entities.Extractor`
+    :param extractor: an :class:`~searchlib.index.entities.Extractor`
     :returns: the scores, the number of paragraphs and the CPU seconds spent extracting
     """
     scores = Scores()

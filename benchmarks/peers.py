@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from searchlib.index._records import Article
+
 from benchmarks.queries import ENTITY_FIELDS, BenchQuery, to_fts5, to_tantivy
-from index.articles import Article
 
 __all__ = ["PEERS", "Paragraph", "Peer", "available_peers", "make_peer", "paragraph_records"]
 
@@ -63,7 +64,7 @@ def paragraph_records(articles: Iterable[Article], extractor: str = "rules") -> 
     :param articles: articles with ids
     :param extractor: entity extractor name, as searchlib's ``Index.create(extractor=)``
     """
-    from index.entities import extract_entities
+    from searchlib.index.entities import extract_entities
 
     out: list[Paragraph] = []
     for article in articles:

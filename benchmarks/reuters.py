@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from index.articles import Article
+from searchlib.index._records import Article
 
 __all__ = ["SOURCE", "find_files", "iter_articles", "parse_sgml", "split_paragraphs"]
 

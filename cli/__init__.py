@@ -1,6 +1,9 @@
-"""The ``searchlib`` command-line tool: a thin layer over :mod:`searchlib`."""
+"""The ``searchlib`` command-line tool: a thin layer over the public API of :mod:`searchlib`.
 
-from cli import browsing, searching, writing  # noqa: F401  (each module adds its commands)
-from cli.app import main
+Installed as ``searchlib.cli`` (the repository folder ``cli/``).
+"""
+
+from searchlib.cli import _browsing, _searching, _writing  # noqa: F401  (each adds its commands)
+from searchlib.cli._app import main
 
 __all__ = ["main"]

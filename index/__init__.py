@@ -1,32 +1,17 @@
-"""The indexing module: from article files to paragraph documents in a Whoosh index.
+"""The indexing side of searchlib: from article files to paragraph documents on disk.
 
-Layers: :mod:`index.readers` (files -> :class:`~index.articles.Article`),
-:mod:`index.entities` (people, places, organisations), :mod:`index.schema` (the Whoosh
-schema), :mod:`index.writer` (documents and batched commits), :mod:`index.ingest` (the
-pipeline), :mod:`index.meta` (the metadata file). It never imports :mod:`searchlib`.
+Installed as ``searchlib.index`` (the repository folder ``index/``). Its modules, lowest
+layer first (a module imports only from its own layer or below; ``tests/test_layers.py``
+checks it):
+
+- base: :mod:`._records` (the typed records: Article, Entity), :mod:`._format` (the
+  on-disk format: field and column names, record encodings, schema version)
+- engine: :mod:`._engine` (everything that subclasses or replaces Whoosh internals)
+- storage: :mod:`._schema`, :mod:`._meta`, :mod:`._storage`, :mod:`._documents`,
+  :mod:`._writer`
+- ingest and entities: :mod:`._readers`, :mod:`._ingest`, :mod:`.entities`
+
+Nothing here imports the public API (:mod:`searchlib`) or the command line.
 """
 
-from index.articles import Article
-from index.errors import SearchlibError
-from index.ingest import IngestReport, Progress, ingest_articles, ingest_paths
-from index.meta import IndexMeta, read_meta, write_meta
-from index.readers import find_inputs, read_input
-from index.schema import SCHEMA_VERSION, build_schema
-from index.writer import ArticleWriter
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "Article",
-    "ArticleWriter",
-    "IndexMeta",
-    "IngestReport",
-    "Progress",
-    "SearchlibError",
-    "build_schema",
-    "find_inputs",
-    "ingest_articles",
-    "ingest_paths",
-    "read_input",
-    "read_meta",
-    "write_meta",
-]
+__all__: list[str] = []

@@ -7,9 +7,10 @@
 ...     print(hit.title, hit.paragraph, hit.highlight)
 """
 
-from index.articles import Article
-from index.entities import Entity, extract_entities
-from index.errors import (
+from importlib import metadata as _metadata
+
+from searchlib._api import Index
+from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
     IndexLockedError,
@@ -20,14 +21,19 @@ from index.errors import (
     QueryError,
     SearchlibError,
 )
-from index.ingest import DEFAULT_BATCH_SIZE, IngestReport, Progress
-from searchlib.facets import EntityCount
-from searchlib.filters import Filters
-from searchlib.results import ArticleView, Context, Facet, Hit, Paragraph, Results, Stats
-from searchlib.searchindex import Index
-from searchlib.storage import DEFAULT_INDEX, resolve_index_path
+from searchlib._facets import EntityCount
+from searchlib._filters import Filters
+from searchlib._results import ArticleView, Context, Facet, Hit, Paragraph, Results, Stats
+from searchlib.index._ingest import DEFAULT_BATCH_SIZE, IngestReport, Progress
+from searchlib.index._records import Article
+from searchlib.index._storage import DEFAULT_INDEX, resolve_index_path
+from searchlib.index.entities import Entity, extract_entities
 
-__version__ = "0.1.0"
+try:
+    # One source for the version: setup.cfg, through the installed package's metadata.
+    __version__ = _metadata.version("searchlib")
+except _metadata.PackageNotFoundError:  # imported from a source tree that is not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Article",

@@ -1,6 +1,6 @@
 """``python -m searchlib`` runs the command-line tool."""
 
-from cli import main
+from searchlib.cli import main
 
 if __name__ == "__main__":
     main()

@@ -7,11 +7,11 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from searchlib.index._engine.codec import CompactCodec, CompactPositions, CompactTermInfo
 from whoosh import fields, index
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.qparser import QueryParser
 
-from index.codec import CompactCodec, CompactPositions, CompactTermInfo
 from searchlib import Article, Index
 
 

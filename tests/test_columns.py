@@ -6,9 +6,8 @@ import random
 import threading
 
 import pytest
+from searchlib.index._engine.columns import BlockColumn, RefColumn
 from whoosh import fields, index
-
-from index.columns import BlockColumn, RefColumn
 
 
 def _build(path, values: list[bytes | None], blocksize: int, commits: int = 1):

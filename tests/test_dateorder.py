@@ -8,8 +8,8 @@ import random
 import pytest
 
 from searchlib import Article, Index
-from searchlib.dateorder import DateOrdered
-from searchlib.grouping import ranked
+from searchlib._dateorder import DateOrdered
+from searchlib._grouping import ranked
 
 
 def _corpus(n: int = 40) -> list[Article]:

@@ -1,14 +1,14 @@
-"""Date ranges answered from the date column (searchlib.daterange)."""
+"""Date ranges answered from the date column (searchlib.index._engine.daterange)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from searchlib.index._engine.daterange import DayRange, day_ranges
 from whoosh import query as wq
 
 from searchlib import Article, Index
-from searchlib.daterange import DayRange, day_ranges
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
-"""Paragraph records put together again from columns and stored fields (index.documents)."""
+"""Paragraph records put together again from columns (searchlib.index._documents)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from index.documents import DocumentReader, decode_body, decode_mentions, encode_body
-from index.entities.base import Entity
+from searchlib.index._documents import DocumentReader
+from searchlib.index._format import decode_body, decode_mentions, encode_body
+from searchlib.index._records import Entity
+
 from searchlib import Article, Index
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from searchlib.cli import main
 
-from cli import main
 from searchlib import Article, Index, SearchlibError
 
 

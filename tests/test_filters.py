@@ -8,7 +8,7 @@ import pytest
 from newsdesk import DATED, article_ids, dated_index, ids, wikinews_index
 
 from searchlib import Filters, QueryError
-from searchlib.filters import parse_date_bound
+from searchlib._filters import parse_date_bound
 
 
 @pytest.mark.parametrize("value, start, end", [

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from index.entities import gazetteer
-from index.entities.gazetteer import canonical, clean, kind_of, load, lookup
+from searchlib.index.entities import _gazetteer as gazetteer
+from searchlib.index.entities._gazetteer import canonical, clean, kind_of, load, lookup
 
 
 @pytest.mark.parametrize("text, kind", [

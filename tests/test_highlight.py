@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from index.schema import build_schema
-from searchlib.highlight import mark, match_spans
+from searchlib.index._schema import build_schema
+
+from searchlib._highlight import mark, match_spans
 
 SCHEMA = build_schema()
 TEXT = SCHEMA["text"].analyzer

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from index.merging import MERGE_FACTOR
+from searchlib.index._engine.merging import MERGE_FACTOR
+
 from searchlib import Article, Index
 
 

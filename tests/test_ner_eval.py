@@ -10,9 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from searchlib.index.entities import Entity, Extractor  # noqa: E402
+
 from benchmarks import ner_eval  # noqa: E402
 from benchmarks.conll import detokenise, parse_conll  # noqa: E402
-from index.entities import Entity, Extractor  # noqa: E402
 
 # Written for this test: two articles, IOB2 tags, a MISC entity and a possessive.
 CONLL = """-DOCSTART- -X- -X- O

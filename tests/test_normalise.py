@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from index.entities.normalise import resolve, resolve_people, trim_span
+from searchlib.index.entities._normalise import resolve, resolve_people, trim_span
 
 
 def _trim(text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""The multi-process writer (index.parallel): faster, and still within the guarantees."""
+"""The multi-process writer (_engine.parallel): faster, and still within the guarantees."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from reliability_helpers import (
     wait_for,
     wait_for_commits,
 )
+from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
 
-from index.parallel import ParallelWriter, parallel_supported
 from searchlib import Article, Index, SearchlibError
 
 pytestmark = pytest.mark.skipif(not parallel_supported(), reason="needs fork()")
@@ -92,7 +92,7 @@ def test_sub_writers_die_with_a_killed_parent(tmp_path):
     code = f"""
 import sys, time
 from searchlib import Index
-from index.parallel import ParallelWriter
+from searchlib.index._engine.parallel import ParallelWriter
 ix = Index.create({marker!r})
 w = ParallelWriter(ix._ix)
 for n in range(1200):

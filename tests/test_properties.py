@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from searchlib.cli import main
 
 import searchlib
-from cli import main
 from searchlib import Article, Index
 
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True,

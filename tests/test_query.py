@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from searchlib.index._schema import build_schema
 from whoosh import query
 
-from index.schema import build_schema
 from searchlib import QueryError
-from searchlib.query import MAX_QUERY_CHARS, QueryParser
+from searchlib._query import MAX_QUERY_CHARS, QueryParser
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,16 @@ import io
 import json
 
 import pytest
+from searchlib.index._readers import (
+    InputFile,
+    find_inputs,
+    parse_date,
+    read_input,
+    split_paragraphs,
+)
+from searchlib.index._records import Article
 
-from index.articles import Article
-from index.errors import InputError
-from index.readers import InputFile, find_inputs, parse_date, read_input, split_paragraphs
+from searchlib._errors import InputError
 
 
 def read(path, fmt=None) -> list:
@@ -167,7 +173,7 @@ def test_split_paragraphs_folds_whitespace_and_crlf():
 
 
 def test_oversized_paragraph_rejects_the_article_with_its_line(tmp_path):
-    from index.readers import MAX_PARAGRAPH_CHARS, check_article
+    from searchlib.index._readers import MAX_PARAGRAPH_CHARS, check_article
 
     p = tmp_path / "big.jsonl"
     big = "x" * (MAX_PARAGRAPH_CHARS + 1)

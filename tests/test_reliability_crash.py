@@ -111,13 +111,13 @@ def test_library_interrupt_keeps_committed_batches_and_reraises(tmp_path):
 
 def test_interrupting_the_final_merge_keeps_everything(tmp_path, monkeypatch):
     """Ctrl-C while a run merges its segments: all batches are committed already."""
-    import index.merging
+    import searchlib.index._engine.merging
 
     def interrupted(*args):
         raise KeyboardInterrupt  # as if Ctrl-C arrived while the merge copies documents
 
     with Index.create(tmp_path / "ix") as ix:
-        monkeypatch.setattr(index.merging, "_copy_documents", interrupted)
+        monkeypatch.setattr(searchlib.index._engine.merging, "_copy_documents", interrupted)
         with pytest.raises(IngestInterrupted) as info:
             ix.add_articles([Article(f"Taiwan headline {i}", ["Body."], id=f"k{i}")
                              for i in range(25)], batch_size=10)

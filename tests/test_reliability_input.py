@@ -8,10 +8,10 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 from reliability_helpers import TIMEOUT, script
+from searchlib.cli import main
+from searchlib.index._readers import MAX_PARAGRAPH_CHARS
 
 import searchlib
-from cli import main
-from index.readers import MAX_PARAGRAPH_CHARS
 from searchlib import Article, Index
 
 GOOD = "date 2023-06-14 Good headline about Taiwan\n\nTaiwan body paragraph.\n"

@@ -6,8 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from index.entities import extract_entities, get_extractor
+from searchlib.index.entities import extract_entities, get_extractor
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_1f2fab2566e00ffb.txt"
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from index.schema import paragraph_id, split_paragraph_id
+from searchlib.index._format import paragraph_id, split_paragraph_id
 
 
 def test_paragraph_ids_round_trip():

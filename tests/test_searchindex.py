@@ -8,9 +8,9 @@ import threading
 
 import pytest
 from conftest import seed_article_id
+from searchlib.index._format import SCHEMA_VERSION
 
 import searchlib
-from index.schema import SCHEMA_VERSION
 from searchlib import Article, Index
 
 

@@ -7,10 +7,10 @@ import sys
 import textwrap
 
 import pytest
+from searchlib.index.entities import Entity, get_extractor
+from searchlib.index.entities._spacyner import SpacyExtractor
 
-from index.entities import Entity, get_extractor
-from index.entities.spacyner import SpacyExtractor
-from index.errors import ExtractorError
+from searchlib._errors import ExtractorError
 
 
 def _skip_reason() -> str | None:
@@ -133,8 +133,8 @@ def test_importing_without_spacy_works_and_building_explains_install() -> None:
         """
         import sys
         sys.modules["spacy"] = None
-        from index.entities import get_extractor
-        from index.errors import ExtractorError
+        from searchlib.index.entities import get_extractor
+        from searchlib._errors import ExtractorError
         try:
             get_extractor("spacy")
         except ExtractorError as exc:

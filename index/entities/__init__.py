@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from index.entities import (
-    rules,  # noqa: F401  (registers the "rules" extractor)
-    spacyner,  # noqa: F401
+from searchlib.index._format import KINDS
+from searchlib.index._records import Entity
+from searchlib.index.entities import (
+    _rules,  # noqa: F401  (registers the "rules" extractor)
+    _spacyner,  # noqa: F401
 )
-from index.entities.base import (
-    KINDS,
-    Entity,
-    Extractor,
-    extractor_names,
-    get_extractor,
-    register,
-)
+from searchlib.index.entities._base import Extractor, extractor_names, get_extractor, register
 
 __all__ = [
     "KINDS",

@@ -8,9 +8,8 @@ import json
 
 import pytest
 from conftest import run
-
-from cli import main
-from index.schema import SCHEMA_VERSION
+from searchlib.cli import main
+from searchlib.index._format import SCHEMA_VERSION
 
 
 @pytest.fixture

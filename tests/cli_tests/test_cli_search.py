@@ -8,9 +8,8 @@ import json
 
 import pytest
 from conftest import EXAMPLES, run
-
-from cli import main
-from cli.render import CSV_COLUMNS
+from searchlib.cli import main
+from searchlib.cli._render import CSV_COLUMNS
 
 
 @pytest.fixture

@@ -1,0 +1,57 @@
+"""The ``searchlib`` command group and what every command shares."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+
+import click
+
+import searchlib
+from searchlib import Index, SearchlibError
+
+
+def fail(message: str) -> None:
+    click.echo(f"searchlib: error: {message}", err=True)
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Turn library errors into one line on stderr and exit code 1, never a traceback.
+
+    Ctrl-C is exit code 130, as from a shell (click's own handling would say "Aborted!" and
+    exit 1).
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SearchlibError as e:
+            fail(str(e))
+            sys.exit(1)
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
+        except BrokenPipeError:
+            # `searchlib search ... | head` closes our stdout early: that is not an error.
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper
+
+
+index_option = click.option(
+    "--index", "index_path", metavar="PATH", envvar="SEARCHLIB_INDEX",
+    help="Index directory [default: $SEARCHLIB_INDEX, else ./searchlib-index].")
+
+
+def open_index(path: str | None) -> Index:
+    """Open the index the --index option (or its defaults) points at."""
+    return Index.open(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(searchlib.__version__, prog_name="searchlib")
+def main() -> None:
+    """Search news articles paragraph by paragraph, by words and named entities."""

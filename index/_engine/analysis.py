@@ -1,0 +1,25 @@
+"""A Whoosh analysis filter for entity fields (pickled into the schema, so its path is fixed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from searchlib.index._format import NAME_SEPARATOR
+from whoosh.analysis import Filter
+
+#: Positions left between two names of one entity field.
+_NAME_GAP = 100
+
+
+class NameGapFilter(Filter):
+    """Drops separator tokens and leaves a gap in positions where each one stood."""
+
+    def __call__(self, tokens: Iterable) -> Iterable:
+        gap = 0
+        for t in tokens:
+            if t.text == NAME_SEPARATOR:
+                gap += _NAME_GAP
+                continue
+            if gap and t.positions:
+                t.pos += gap
+            yield t

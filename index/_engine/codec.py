@@ -1,0 +1,350 @@
+"""Whoosh's W3 codec with compact posting blocks, and a compact positions format.
+
+Whoosh 3's postings are the largest part of an index, and mostly overhead: each block is a
+pickle (protocol 2, in which every ``bytes`` value goes through ``_codecs.encode``) of the
+document ids, the weights as 8-byte floats and one value per posting, and a position list
+is itself a 4-byte count plus a pickled list. One position thus costs about 25 bytes before
+zlib, and the postings of all of Reuters came to 53 MB for 16 MB of text.
+
+Here a block is plain arrays instead: the gaps between document ids, the weights as one
+byte each when they are small whole numbers (term frequencies almost always are), the
+values' lengths and the values themselves, zlib-compressed as Whoosh does. A position list
+is its gaps, one byte each when they fit. A term's entry in the term dictionary ends in
+varints (first and last document, postings offset) instead of 20 fixed bytes. The term
+dictionary's hash tables, the columns and everything else stay Whoosh's. Each segment
+records its codec, so an index keeps reading segments written by another codec.
+
+On all of Reuters (one segment): postings 53 -> 9.3 MB, term dictionary 8.6 -> 7.3 MB.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from array import array
+from itertools import accumulate, pairwise
+
+from whoosh import formats
+from whoosh.codec.whoosh3 import (
+    W3Codec,
+    W3FieldCursor,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.reading import CorruptIndexError, TermNotFound
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.varints import varint
+
+#: Starts every posting list; a W3 matcher reading it would stop at its own magic check.
+_MAGIC = b"Sb"
+#: count, last id, max weight, flags, min and max length byte, data length.
+_HEADER = struct.Struct("<BIfBBBI")
+_LAST = 0x01
+_ZLIB = 0x02
+_WEIGHT_BYTES = 0x04  # weights are whole numbers 0-255, one byte each
+_WEIGHT_FLOATS = 0x08  # weights as 4-byte floats (none of these bits: all 1.0)
+_IDS_SHIFT = 4  # two bits: array type of the id gaps
+_LENGTHS_SHIFT = 6  # two bits: array type of the value lengths
+_TYPECODES = "BHI"
+_ZLIB_LEVEL = 3
+#: Below this many bytes zlib's header costs more than it saves.
+_ZLIB_MIN = 80
+
+#: Starts a position list whose gaps did not fit in one byte each.
+_WIDE = 0xFF
+
+
+def _typecode(values) -> int:
+    """Index in :data:`_TYPECODES` of the narrowest array type holding *values*."""
+    top = max(values, default=0)
+    return 0 if top < 0x100 else 1 if top < 0x10000 else 2
+
+
+class CompactPositions(formats.Positions):
+    """Whoosh's Positions format with each position list stored as its gaps.
+
+    Gaps below 255 take one byte each (the list is then ``bytes(gaps)``); otherwise the
+    value is ``0xFF`` followed by the gaps as 4-byte unsigned integers.
+    """
+
+    def encode(self, poslist) -> bytes:
+        gaps = [poslist[0], *(b - a for a, b in pairwise(poslist))]
+        if max(gaps) < _WIDE:
+            return bytes(gaps)
+        return bytes((_WIDE,)) + array("I", gaps).tobytes()
+
+    @staticmethod
+    def _gaps(valuestring: bytes):
+        if valuestring[:1] == b"\xff":
+            return array("I", valuestring[1:])
+        return valuestring
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        return list(accumulate(self._gaps(valuestring)))
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(self._gaps(valuestring))
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+class CompactPostingsWriter(W3PostingsWriter):
+    """Writes each block of postings as arrays (see the module's doc)."""
+
+    def _write_block(self, last: bool = False) -> None:
+        if not self._blockcount:
+            self._postfile.write(_MAGIC)
+        self._terminfo.add_block(self)
+
+        ids, weights, values = self._ids, self._weights, self._values
+        n = len(ids)
+        flags = _LAST if last else 0
+        # The last id is in the header: the gaps lead up to it.
+        gaps = [b - a for a, b in pairwise(ids)]
+        code = _typecode(gaps)
+        parts = [array(_TYPECODES[code], gaps).tobytes()]
+        flags |= code << _IDS_SHIFT
+
+        if any(w != 1.0 for w in weights):
+            whole = [int(w) for w in weights]
+            if max(whole) < 0x100 and min(whole) >= 0 and array("f", whole) == weights:
+                flags |= _WEIGHT_BYTES
+                parts.append(bytes(whole))
+            else:
+                flags |= _WEIGHT_FLOATS
+                parts.append(weights.tobytes())
+
+        fixedsize = self._format.fixed_value_size()
+        if fixedsize is None or fixedsize < 0:
+            lengths = [len(v) for v in values]
+            code = _typecode(lengths)
+            flags |= code << _LENGTHS_SHIFT
+            parts.append(array(_TYPECODES[code], lengths).tobytes())
+            parts.extend(values)
+        elif fixedsize:
+            parts.extend(values)
+
+        data = b"".join(parts)
+        if self._compression and len(data) >= _ZLIB_MIN:
+            packed = zlib.compress(data, self._compression)
+            if len(packed) < len(data):
+                data = packed
+                flags |= _ZLIB
+
+        self._postfile.write(_HEADER.pack(
+            n, ids[-1], self._maxweight, flags, length_to_byte(self._minlength),
+            length_to_byte(self._maxlength), len(data)))
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class CompactLeafMatcher(W3LeafMatcher):
+    """Reads the posting blocks :class:`CompactPostingsWriter` writes."""
+
+    def _read_header(self) -> None:
+        postfile = self._postfile
+        magic = postfile.get(self._startoffset, len(_MAGIC))
+        if magic != _MAGIC:
+            raise CorruptIndexError(
+                f"Bad postings block tag {magic!r} at offset {self._startoffset} "
+                f"(expected {_MAGIC!r}): the index is damaged; rebuild it")
+        self._baseoffset = self._startoffset + len(_MAGIC)
+
+    def _goto(self, position: int) -> None:
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        (self._blocklength, self._maxid, self._maxweight, self._flags, mnlen, mxlen,
+         datalen) = _HEADER.unpack(self._postfile.get(position, _HEADER.size))
+        self._lastblock = bool(self._flags & _LAST)
+        self._compression = _ZLIB_LEVEL if self._flags & _ZLIB else 0
+        self._minlength = byte_to_length(mnlen)
+        self._maxlength = byte_to_length(mxlen)
+        self._dataoffset = position + _HEADER.size
+        self._nextoffset = self._dataoffset + datalen
+
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._flags & _ZLIB:
+            data = zlib.decompress(data)
+        n, flags = self._blocklength, self._flags
+
+        gaps = array(_TYPECODES[(flags >> _IDS_SHIFT) & 3])
+        end = (n - 1) * gaps.itemsize
+        gaps.frombytes(data[:end])
+        first = self._maxid - sum(gaps)
+        ids = tuple(accumulate(gaps, initial=first))
+
+        if flags & _WEIGHT_BYTES:
+            weights = array("f", iter(data[end:end + n]))
+            end += n
+        elif flags & _WEIGHT_FLOATS:
+            weights = array("f")
+            weights.frombytes(data[end:end + 4 * n])
+            end += 4 * n
+        else:
+            weights = None
+
+        # The values (positions) are cut out only when asked for: most queries never are.
+        self._data = (ids, weights, (data, end))
+
+    def _cut_values(self, data: bytes, end: int) -> tuple:
+        n, fixedsize = self._blocklength, self._fixedsize
+        if fixedsize is None or fixedsize < 0:
+            lengths = array(_TYPECODES[(self._flags >> _LENGTHS_SHIFT) & 3])
+            start = end + n * lengths.itemsize
+            lengths.frombytes(data[end:start])
+            offsets = list(accumulate(lengths, initial=start))
+            return tuple(data[a:b] for a, b in pairwise(offsets))
+        if fixedsize:
+            return tuple(data[i:i + fixedsize] for i in range(end, end + n * fixedsize,
+                                                              fixedsize))
+        return (None,) * n
+
+    def blocks(self):
+        """``(ids, weights, values)`` of each block from the current one on (for merging)."""
+        while self.is_active():
+            self._read_ids()
+            self._read_weights()
+            self._read_values()
+            yield self._ids, self._weights, self._values
+            self._next_block()
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0]
+
+    def _read_weights(self) -> None:
+        if self._data is None:
+            self._read_data()
+        weights = self._data[1]
+        self._weights = array("f", [1.0]) * self._blocklength if weights is None else weights
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._values = self._cut_values(*self._data[2])
+
+
+class CompactTermInfo(W3TermInfo):
+    """W3's term info with a shorter tail.
+
+    The first 15 bytes are W3's (flags, total weight, document frequency, min and max
+    length, max weight), so Whoosh's readers of single statistics at fixed offsets keep
+    working; then three varints: first document, last minus first, postings offset (W3:
+    two 4-byte ids, an 8-byte offset and a 4-byte length that nothing reads).
+    """
+
+    _prefix = struct.Struct("!BfIBBf")
+    _COMPACT = 2  # flags value; W3 writes 0 (postings in the file) or 1 (inlined)
+
+    def to_bytes(self) -> bytes:
+        if self.is_inlined() or self._minid is None:
+            return super().to_bytes()
+        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
+        return (self._prefix.pack(self._COMPACT, self._weight, self._df, minlength,
+                                  length_to_byte(self._maxlength), self._maxweight)
+                + varint(self._minid) + varint(self._maxid - self._minid)
+                + varint(self._offset))
+
+    @classmethod
+    def from_bytes(cls, s: bytes) -> W3TermInfo:
+        if s[0] != cls._COMPACT:
+            return W3TermInfo.from_bytes(s)
+        info = cls()
+        (_flags, info._weight, info._df, minlength, maxlength,
+         info._maxweight) = cls._prefix.unpack_from(s)
+        info._minlength = byte_to_length(minlength)
+        info._maxlength = byte_to_length(maxlength)
+        numbers = []
+        value = shift = 0
+        for byte in s[cls._prefix.size:]:
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                numbers.append(value)
+                value = shift = 0
+        info._minid, span, info._offset = numbers
+        info._maxid = info._minid + span
+        return info
+
+
+class CompactFieldWriter(W3FieldWriter):
+    """Writes :class:`CompactTermInfo` entries."""
+
+    def start_term(self, btext: bytes) -> None:
+        if self._postwriter is None:
+            raise RuntimeError("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, CompactTermInfo())
+
+
+class CompactFieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+
+
+class CompactTermsReader(W3TermsReader):
+    """Reads term dictionaries with :class:`CompactTermInfo` (or W3) entries."""
+
+    def cursor(self, fieldname, fieldobj):
+        return CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder,
+                                  fieldobj)
+
+    def items(self):
+        decode = CompactTermInfo.from_bytes
+        return ((self._keydecoder(k), decode(v)) for k, v in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        decode = CompactTermInfo.from_bytes
+        start = self._keycoder(fieldname, prefix)
+        return ((self._keydecoder(k), decode(v)) for k, v in self._tindex.items_from(start))
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+
+class CompactCodec(W3Codec):
+    """Whoosh's W3 codec writing :class:`CompactPostingsWriter` blocks.
+
+    Vector postings (which searchlib does not use) and inlined postings stay W3's.
+    """
+
+    def __init__(self, blocklimit: int = 128, compression: int = _ZLIB_LEVEL,
+                 inlinelimit: int = 1) -> None:
+        if not 0 < blocklimit < 0x100:  # a block's posting count is one byte
+            raise ValueError(f"blocklimit must be 1-255, not {blocklimit}")
+        super().__init__(blocklimit, compression, inlinelimit)
+
+    def postings_writer(self, dbfile, byteids: bool = False):
+        if byteids:
+            return super().postings_writer(dbfile, byteids=True)
+        return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
+                                     compression=self._compression,
+                                     inlinelimit=self._inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage, segment):
+        name = segment.make_filename(self.TERMS_EXT)
+        return CompactTermsReader(self, storage.open_file(name), storage.file_length(name),
+                                  segment.open_file(storage, self.POSTS_EXT))
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term,
+                                           scorer=scorer)
+        offset, _length = terminfo.extent()
+        return CompactLeafMatcher(dbfile, offset, _length, format_, term=term,
+                                  scorer=scorer)

@@ -1,0 +1,136 @@
+"""The on-disk format of a searchlib index, in one place.
+
+Field and column names, the schema version, the metadata file's name and every record
+encoding (mentions, the facet column, the body column, paragraph ids) are defined here and
+nowhere else: the writer and every reader use these constants and functions, never raw
+strings. Changing anything here that an older index cannot serve means bumping
+:data:`SCHEMA_VERSION`; so does moving a class that Whoosh pickles into the table of
+contents (they all live in :mod:`searchlib.index._engine`, and a test pins their paths).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from searchlib.index._records import Entity
+
+#: Bumped whenever the stored format changes in a way an older index cannot serve.
+#: 3: one import root (the pickled engine classes moved to ``searchlib.index._engine``).
+SCHEMA_VERSION = 3
+
+#: The file beside Whoosh's that records the schema version and the extractor.
+META_FILE = "searchlib.json"
+
+#: The entity kinds searchlib knows, in display order; each is also a field name.
+KINDS: tuple[str, ...] = ("person", "place", "org")
+
+# Field names of a paragraph document.
+ARTICLE_ID = "article_id"
+PARAGRAPH = "paragraph"
+TITLE = "title"
+TEXT = "text"
+DATE = "date"
+SOURCE = "source"
+
+#: Column holding a paragraph's text and entity mentions (see :func:`encode_body`).
+BODY_COLUMN = "body"
+
+#: Column holding every entity of a paragraph as ``kind<US>name`` records, for facets.
+ENTITY_COLUMN = "entity_names"
+
+#: Separates canonical names inside an entity field; the analyzer turns it into a
+#: position gap so that a phrase query cannot match across two names.
+NAME_SEPARATOR = "\x1f"
+
+#: The raw ``date`` column value of a paragraph whose article has no date.
+NO_DATE = 2 ** 64 - 1
+
+_RECORD = "\x1e"
+_UNIT = "\x1f"
+_KIND_CODE = {kind: "abcdefgh"[i] for i, kind in enumerate(KINDS)}
+_KIND_OF = {code: kind for kind, code in _KIND_CODE.items()}
+
+
+def encode_mentions(text: str, entities: Sequence[Entity]) -> str:
+    """Pack a paragraph's entity mentions into one compact string.
+
+    One record per mention: a letter for the kind, the start offset, the length and, only
+    when it differs from the words in the text, the canonical name.
+    """
+    records = []
+    for e in entities:
+        record = f"{_KIND_CODE[e.kind]}{e.start}{_UNIT}{e.end - e.start}"
+        if e.name != text[e.start:e.end]:
+            record += f"{_UNIT}{e.name}"
+        records.append(record)
+    return _RECORD.join(records)
+
+
+def decode_mentions(value: str | None, text: str) -> list[tuple[str, int, int, str]]:
+    """Inverse of :func:`encode_mentions`: ``(kind, start, end, name)`` tuples."""
+    if not value:
+        return []
+    out = []
+    for rec in value.split(_RECORD):
+        start, length, *name = rec[1:].split(_UNIT, 2)
+        begin = int(start)
+        end = begin + int(length)
+        out.append((_KIND_OF[rec[0]], begin, end, name[0] if name else text[begin:end]))
+    return out
+
+
+def encode_entity_column(entities: Sequence[Entity]) -> bytes:
+    """Pack a paragraph's distinct (kind, name) pairs for the facet column."""
+    seen = dict.fromkeys((e.kind, e.name) for e in entities)
+    return _RECORD.join(f"{k}{_UNIT}{n}" for k, n in seen).encode("utf-8")
+
+
+def decode_entity_column(value: bytes) -> list[tuple[str, str]]:
+    """Inverse of :func:`encode_entity_column`."""
+    if not value:
+        return []
+    return [tuple(rec.split(_UNIT, 1)) for rec in value.decode("utf-8").split(_RECORD)]
+
+
+def encode_body(text: str, entities: Sequence[Entity], header: dict | None = None) -> bytes:
+    """The body column value of a paragraph: its mentions, its article's header (paragraph
+    0 only: source, url, content hash), then its text.
+
+    The header lives here rather than in a Whoosh stored field because Whoosh compresses
+    each document's stored fields alone, which for a few short strings costs more than it
+    saves (2.8 MB for all of Reuters; a fraction of that here, compressed with the text).
+    """
+    mentions = encode_mentions(text, entities)
+    meta = json.dumps(header, ensure_ascii=False, separators=(",", ":")) if header else ""
+    return f"{len(mentions)}:{len(meta)}:{mentions}{meta}{text}".encode(
+        "utf-8", "surrogatepass")
+
+
+def decode_body(value: bytes) -> tuple[str, str, dict]:
+    """Inverse of :func:`encode_body`: ``(text, encoded mentions, header)``."""
+    if not value:
+        return "", "", {}
+    raw = value.decode("utf-8", "surrogatepass")
+    n_mentions, n_meta, rest = raw.split(":", 2)
+    a = int(n_mentions)
+    b = a + int(n_meta)
+    return rest[b:], rest[:a], json.loads(rest[a:b]) if b > a else {}
+
+
+def join_names(names: Iterable[str]) -> str:
+    """The value of an entity field: its canonical names, kept apart by the separator."""
+    return f" {NAME_SEPARATOR} ".join(names)
+
+
+def paragraph_id(article_id: str, paragraph: int) -> str:
+    """The id of one paragraph document: ``<article id>#<paragraph number>``."""
+    return f"{article_id}#{paragraph}"
+
+
+def split_paragraph_id(pid: str) -> tuple[str, int]:
+    """Inverse of :func:`paragraph_id`; raises ValueError when *pid* is not one."""
+    article_id, sep, number = pid.rpartition("#")
+    if not sep or not article_id or not number.isdigit():
+        raise ValueError(f"not a paragraph id: {pid!r}")
+    return article_id, int(number)

@@ -1,0 +1,198 @@
+"""The ingest pipeline: input files -> articles -> batches -> the writer.
+
+Each batch is one commit. What is committed stays committed: an error or Ctrl-C in the
+middle of a batch cancels that batch only, and a re-run skips the articles already in the
+index unchanged (content hash), so an interrupted ingest is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from searchlib.index._readers import InputFile, check_article, find_inputs, read_input
+from searchlib.index._records import Article
+from searchlib.index._writer import ArticleWriter, BatchCounts
+
+from searchlib._errors import IngestInterrupted, InputError
+
+
+@dataclass
+class Progress:
+    """How far an ingest has got, passed to the ``progress`` callback after each batch and
+    file, and once more when the run's segments start to be merged.
+
+    :param stage: ``indexing``, then ``merging`` (the run's segments into one, at its end)
+    """
+
+    bytes_done: int
+    bytes_total: int
+    articles: int
+    files_done: int
+    files_total: int
+    stage: str = "indexing"
+
+
+@dataclass
+class IngestReport(BatchCounts):
+    """What an ingest did: counts (of committed batches only), and every input error met.
+
+    :param commits: how many batches were committed (batches with nothing new commit nothing)
+    """
+
+    files: int = 0
+    commits: int = 0
+    errors: list[InputError] = field(default_factory=list)
+
+    @property
+    def files_with_errors(self) -> int:
+        return len({e.path for e in self.errors})
+
+    @property
+    def articles(self) -> int:
+        """Articles dealt with so far: added, replaced or skipped as unchanged."""
+        return self.added + self.replaced + self.skipped
+
+
+ProgressCallback = Callable[[Progress], None]
+
+#: Articles per commit. Large enough that a batch keeps two indexing processes busy and the
+#: index gets few, large segments (all of Reuters: 1,762 paragraphs/s against 1,140 with
+#: 500); small enough that Ctrl-C loses at most some seconds of work.
+DEFAULT_BATCH_SIZE = 2000
+
+
+def check_articles(articles: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+    """Pass *articles* through, turning those that break the size limits into errors."""
+    for item in articles:
+        if isinstance(item, Article):
+            problem = check_article(item)
+            if problem:
+                yield InputError(f"article {item.id or item.title[:40]!r}", problem)
+                continue
+        yield item
+
+
+def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputError],
+                    batch_size: int = DEFAULT_BATCH_SIZE, report: IngestReport | None = None,
+                    on_batch: Callable[[IngestReport], None] | None = None,
+                    strict: bool = False,
+                    on_merge: Callable[[], None] | None = None) -> IngestReport:
+    """Write *articles* in batches of *batch_size*, one commit per batch.
+
+    The writer's lock is held from the first batch to the last; then the segments the run
+    wrote are merged into one (:meth:`ArticleWriter.consolidate`).
+
+    :param articles: articles, possibly interleaved with input errors to record
+    :param on_batch: called after each commit (for progress)
+    :param on_merge: called before the run's segments are merged (for progress)
+    :param strict: raise the first input error instead of recording it
+    :raises IngestInterrupted: on Ctrl-C, after cancelling the batch in flight; its
+        ``report`` counts what was committed
+    """
+    report = report if report is not None else IngestReport()
+
+    def flush(batch: list[Article]) -> None:
+        def committed(counts: BatchCounts) -> None:
+            # Called inside the writer's Ctrl-C-free stretch: the report never lags a commit.
+            nonlocal report
+            report += counts
+            if counts.added or counts.replaced:
+                report.commits += 1
+
+        writer.write(batch, on_commit=committed)
+        if on_batch:
+            on_batch(report)
+
+    try:
+        with writer:
+            batch: list[Article] = []
+            for item in articles:
+                if isinstance(item, InputError):
+                    if strict:
+                        raise item
+                    report.errors.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    flush(batch)
+                    batch = []
+            if batch:
+                flush(batch)
+            writer.consolidate(before=on_merge)
+    except IngestInterrupted:
+        raise
+    except KeyboardInterrupt as e:
+        raise IngestInterrupted(report) from e
+    return report
+
+
+def check_paths(paths: Iterable[str], format: str = "auto",
+                stdin: BinaryIO | None = None) -> BinaryIO | None:
+    """Read every input through, raising its first error: the first pass of a strict ingest.
+
+    Nothing is kept but standard input, which can be read only once.
+
+    :returns: a stream that replays standard input (or *stdin* as given if ``-`` is unused)
+    :raises InputError: the first bad file, line or article
+    """
+    data: bytes | None = None
+    for item in find_inputs(paths, format):
+        if isinstance(item, InputError):
+            raise item
+        source = None
+        if item.path == "-":
+            if data is None:
+                data = (stdin or sys.stdin.buffer).read()
+            source = io.BytesIO(data)
+        for found in read_input(item, stdin=source):
+            if isinstance(found, InputError):
+                raise found
+    return io.BytesIO(data) if data is not None else stdin
+
+
+def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "auto",
+                 progress: ProgressCallback | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+                 stdin: BinaryIO | None = None, strict: bool = False) -> IngestReport:
+    """Find, read and write every article under *paths*.
+
+    :param format: ``auto`` (by extension) or ``txt``, ``jsonl``, ``csv``
+    :param progress: called with a :class:`Progress` as files and batches finish
+    :param stdin: the stream that the path ``-`` reads (default: ``sys.stdin.buffer``)
+    :param strict: read and check every input before writing anything, and raise the first
+        :class:`InputError`; the index is then untouched
+    """
+    paths = list(paths)
+    if strict:
+        stdin = check_paths(paths, format, stdin)
+    report = IngestReport()
+    inputs: list[InputFile] = []
+    for item in find_inputs(paths, format):
+        if isinstance(item, InputError):
+            if strict:  # the inputs changed since they were checked
+                raise item
+            report.errors.append(item)
+        else:
+            inputs.append(item)
+    total = sum(i.size for i in inputs)
+    done = 0
+    files_done = 0
+
+    def tick(_: IngestReport | None = None, stage: str = "indexing") -> None:
+        if progress:
+            progress(Progress(done, total, report.articles, files_done, len(inputs), stage))
+
+    def stream() -> Iterator[Article | InputError]:
+        nonlocal done, files_done
+        for item in inputs:
+            yield from read_input(item, stdin=stdin)
+            done += item.size
+            files_done += 1
+            report.files += 1
+            tick()
+
+    return ingest_articles(writer, stream(), batch_size, report, on_batch=tick, strict=strict,
+                           on_merge=lambda: tick(stage="merging"))

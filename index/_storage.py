@@ -1,0 +1,68 @@
+"""Where an index lives: its directory, the Whoosh files in it and ``searchlib.json``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from searchlib.index._engine.pinned import pinned
+from searchlib.index._format import META_FILE
+from searchlib.index._meta import IndexMeta, read_meta, write_meta
+from searchlib.index._schema import build_schema
+from searchlib.index.entities._base import check_extractor_name
+from whoosh import index as whoosh_index
+
+from searchlib._errors import IndexNotFoundError, SearchlibError
+
+#: Where the index lives when neither ``--index`` nor ``SEARCHLIB_INDEX`` says.
+DEFAULT_INDEX = "searchlib-index"
+
+
+def resolve_index_path(path: str | os.PathLike | None = None) -> Path:
+    """The index location: *path*, else ``$SEARCHLIB_INDEX``, else ``./searchlib-index``."""
+    return Path(path or os.environ.get("SEARCHLIB_INDEX") or DEFAULT_INDEX)
+
+
+def dir_size(path: Path) -> int:
+    """Bytes in the files of *path*; a file a concurrent commit deletes meanwhile counts 0."""
+    total = 0
+    for f in path.iterdir():
+        try:
+            total += f.stat().st_size if f.is_file() else 0
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def open_files(where: Path) -> tuple[whoosh_index.FileIndex, IndexMeta]:
+    """The Whoosh index and the metadata of the index at *where*.
+
+    :raises IndexNotFoundError: if there is none
+    :raises IndexVersionError: if it was written with another schema version
+    """
+    meta = read_meta(where)
+    try:
+        ix = whoosh_index.open_dir(str(where))
+    except whoosh_index.EmptyIndexError:
+        raise IndexNotFoundError(f"{where}: searchlib.json is there but the Whoosh "
+                                 "files are missing; re-create the index") from None
+    return pinned(ix), meta
+
+
+def create_files(where: Path, extractor: str, overwrite: bool = False
+                 ) -> tuple[whoosh_index.FileIndex, IndexMeta]:
+    """Create an empty index at *where*; see :meth:`searchlib.Index.create`."""
+    check_extractor_name(extractor)
+    if (where / META_FILE).exists():
+        if not overwrite:
+            raise SearchlibError(f"{where}: an index exists already (open it, or pass "
+                                 "overwrite=True to replace it)")
+        shutil.rmtree(where)
+    if where.exists() and not where.is_dir():
+        raise SearchlibError(f"{where}: exists and is not a directory")
+    where.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(where), build_schema())
+    meta = IndexMeta(extractor=extractor)
+    write_meta(where, meta)
+    return pinned(ix), meta

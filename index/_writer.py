@@ -1,0 +1,290 @@
+"""The writer: turns articles into paragraph documents and commits them in batches."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import random
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from searchlib.index._documents import DocumentReader
+from searchlib.index._engine.codec import CompactCodec
+from searchlib.index._engine.merging import merge_all_except, tiered_merge
+from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
+from searchlib.index._format import (
+    BODY_COLUMN,
+    ENTITY_COLUMN,
+    KINDS,
+    encode_body,
+    encode_entity_column,
+    join_names,
+)
+from searchlib.index._records import Article, Entity
+from searchlib.index.entities._base import Extractor
+from whoosh.index import FileIndex, LockError
+from whoosh.util.filelock import try_for
+
+from searchlib._errors import IndexLockedError
+
+
+@dataclass
+class BatchCounts:
+    """What one or more batches did to the index."""
+
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    paragraphs: int = 0
+
+    def __iadd__(self, other: BatchCounts) -> BatchCounts:
+        self.added += other.added
+        self.replaced += other.replaced
+        self.skipped += other.skipped
+        self.paragraphs += other.paragraphs
+        return self
+
+
+def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) -> list[dict]:
+    """The Whoosh documents of one article: the headline as paragraph 0, then the body.
+
+    :param entities: one entity list per paragraph, headline first
+    """
+    assert article.id, "readers give every article an id"
+    texts = [article.title, *article.paragraphs]
+    common: dict = {"article_id": article.id, "title": article.title}
+    if article.date is not None:
+        common["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
+    if article.source:
+        common["source"] = article.source
+    header = {"source": article.source, "url": article.url, "hash": article.content_hash()}
+    header = {k: v for k, v in header.items() if v is not None}
+    docs = []
+    for n, text in enumerate(texts):
+        found = entities[n] if n < len(entities) else []
+        doc = dict(common, paragraph=n, text=text)
+        doc[BODY_COLUMN] = encode_body(text, found, header if n == 0 else None)
+        if found:
+            doc[ENTITY_COLUMN] = encode_entity_column(found)
+        for kind in KINDS:
+            names = list(dict.fromkeys(e.name for e in found if e.kind == kind))
+            if names:
+                doc[kind] = join_names(names)
+        docs.append(doc)
+    return docs
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C while a commit runs and is recorded, then raise it: the caller then
+    knows for sure whether the batch was committed. SIGTERM is held back the same way when
+    its handler raises KeyboardInterrupt too (the CLI's). Only the main thread receives
+    signals; elsewhere, or when someone else installed their own handlers, this does
+    nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is signal.default_int_handler:
+            previous[signum] = signal.signal(signum, lambda n, frame: caught.append(n))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if caught:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _os_random() -> Iterator[None]:
+    """Seed the global ``random`` from the OS for the duration, then restore the caller's state.
+
+    Whoosh names each new segment with the global ``random``: a program that seeds it
+    (``random.seed(42)`` before each import run, a test framework) would get the name of a
+    live segment again, and Whoosh would fail or overwrite that segment's files.
+    """
+    state = random.getstate()
+    random.seed(os.urandom(16))
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
+class ArticleWriter:
+    """Writes batches of articles into a Whoosh index, one commit per batch.
+
+    An article whose id is already indexed with the same content is skipped; with other
+    content, all its old paragraphs are deleted and the new ones added in the same commit,
+    so a reader sees either the old article or the new one, never a mix.
+
+    Used as a context manager, it holds the index's write lock from entry to exit, so a
+    whole ``searchlib index`` run is one writer: a second writer waits for the lock (and
+    gives up after *wait*) instead of slipping its commits in between our batches. Without
+    the ``with``, each commit takes and releases the lock itself.
+
+    :param wait: seconds to wait for another writer's lock before giving up
+    :param limitmb: memory for Whoosh's posting pool per batch
+    :param procs: processes that index a large batch (``_engine.parallel``); default:
+        two where the machine has two cores
+    """
+
+    def __init__(self, ix: FileIndex, extractor: Extractor | None, wait: float = 5.0,
+                 limitmb: int = 128, procs: int | None = None) -> None:
+        self.ix = ix
+        self.extractor = extractor
+        self.wait = wait
+        self.limitmb = limitmb
+        self.procs = procs if procs is not None else min(2, os.cpu_count() or 1)
+        self._lock = None  # Whoosh's FileLock while this writer holds it for a whole session
+        self._before: set[str] = set()  # ids of the segments there were when the session began
+
+    def __enter__(self) -> ArticleWriter:
+        lock = self.ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
+            raise self._locked_error()
+        self._lock = lock
+        self._before = {s.segid for s in self.ix._segments()}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def write(self, articles: Sequence[Article],
+              on_commit: Callable[[BatchCounts], None] | None = None) -> BatchCounts:
+        """Index *articles* (later duplicates of an id win) and commit.
+
+        On an exception before the commit, Ctrl-C included, nothing of this batch is
+        committed; Ctrl-C during the commit waits until *on_commit* has recorded it.
+
+        :param on_commit: called with the counts once the batch is committed (or found to
+            need no commit), before a held-back Ctrl-C is raised
+        """
+        counts = BatchCounts()
+        batch = {a.id: a for a in articles}
+        counts.skipped += len(articles) - len(batch)  # superseded within this batch
+        changed, replacing = self._changed(list(batch.values()), counts)
+        if not changed:
+            if on_commit:
+                on_commit(counts)
+            return counts
+        assert self.extractor is not None, "writing articles needs an extractor"
+        found = self.extractor.extract_many([[a.title, *a.paragraphs] for a in changed])
+        # Sub-processes pay off only for batches of some size.
+        writer = self._writer(parallel=sum(1 + len(a.paragraphs) for a in changed) >= 1000)
+        try:
+            for article, entities in zip(changed, found, strict=True):
+                if article.id in replacing:
+                    writer.delete_by_term("article_id", article.id)
+                    counts.replaced += 1
+                else:
+                    counts.added += 1
+                for doc in article_documents(article, entities):
+                    writer.add_document(**doc)
+                counts.paragraphs += 1 + len(article.paragraphs)
+        except BaseException:
+            writer.cancel()
+            raise
+        with _sigint_deferred():
+            writer.commit(mergetype=tiered_merge)
+            if on_commit:
+                on_commit(counts)
+        return counts
+
+    def consolidate(self, before: Callable[[], None] | None = None) -> bool:
+        """Merge the segments written since this session took the lock into one segment.
+
+        Batches and tiered merges leave a long run in up to a few dozen segments; one
+        segment is smaller (each term is listed once, not once per segment) and faster to
+        search. The segments from before the session are left alone: consolidating costs
+        about what the session wrote, not the whole index. Everything is committed already,
+        so Ctrl-C here just leaves the segments as they were. Returns whether it merged.
+
+        :param before: called when there is something to merge, before merging
+        """
+        if self._lock is None:
+            return False
+        fresh = [s for s in self.ix._segments() if s.segid not in self._before]
+        if len(fresh) < 2:
+            return False
+        if before:
+            before()
+        writer = self._writer()
+        try:
+            writer.commit(mergetype=merge_all_except(self._before))
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
+        return True
+
+    def delete(self, article_id: str) -> int:
+        """Delete every paragraph of one article and commit; returns how many."""
+        writer = self._writer()
+        try:
+            n = writer.delete_by_term("article_id", article_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        with _sigint_deferred():
+            writer.commit(mergetype=tiered_merge)
+        return n
+
+    def _changed(self, articles: list[Article], counts: BatchCounts
+                 ) -> tuple[list[Article], set[str]]:
+        """Split off unchanged articles; return the rest and the ids already indexed."""
+        if self.ix.doc_count_all() == 0:
+            return articles, set()
+        changed, replacing = [], set()
+        with self.ix.searcher() as s:
+            docs = DocumentReader(s)
+            for a in articles:
+                header = docs.header(a.id)
+                if header is None:
+                    changed.append(a)
+                elif header.get("hash") == a.content_hash():
+                    counts.skipped += 1
+                else:
+                    changed.append(a)
+                    replacing.add(a.id)
+        return changed, replacing
+
+    def _writer(self, parallel: bool = False):
+        """A Whoosh writer for one batch: on several cores when *parallel* and possible."""
+        # fork() copies only the calling thread: with other threads running (the spaCy
+        # extractor's worker pool, a caller's own), a lock one of them holds would stay held
+        # in the sub-writers for ever. Then one process writes, as safely as before.
+        if (parallel and self.procs > 1 and parallel_supported()
+                and threading.active_count() == 1):
+            def make(**kwargs):
+                return ParallelWriter(self.ix, procs=self.procs, limitmb=self.limitmb,
+                                      codec=CompactCodec(), **kwargs)
+        else:
+            def make(**kwargs):
+                return self.ix.writer(limitmb=self.limitmb, codec=CompactCodec(), **kwargs)
+        if self._lock is not None:
+            # We hold the lock for the session already; Whoosh's writer must not take it
+            # again (flock would refuse our own second descriptor).
+            with _os_random():
+                return make(_lk=False)
+        try:
+            with _os_random():
+                return make(timeout=self.wait)
+        except LockError:
+            raise self._locked_error() from None
+
+    def _locked_error(self) -> IndexLockedError:
+        folder = self.ix.storage.folder
+        return IndexLockedError(
+            f"{folder}: another process is writing to this index (lock "
+            f"{folder}/{self.ix.indexname}_WRITELOCK, waited {self.wait:g}s); let it finish, "
+            "or pass --wait SECONDS to wait longer (an OS lock: it goes when that process "
+            "ends)")

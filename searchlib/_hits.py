@@ -1,0 +1,57 @@
+"""Hits: paragraph records made into highlighted results, and every hit of a search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh import query as wq
+
+from searchlib._export import rank_all
+from searchlib._grouping import context_for, group_by_article, ranked
+from searchlib._highlight import mark, match_spans
+from searchlib._results import Hit, entity_names
+from searchlib.index._documents import DocumentReader
+from searchlib.index._format import KINDS
+
+
+def make_hit(schema, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
+    """A :class:`Hit` from a paragraph record, its matches highlighted.
+
+    :param schema: the index's Whoosh schema (its analyzers find the matches)
+    :param doc: a record from :meth:`DocumentReader.paragraph`
+    :param terms: ``(field, term)`` pairs to highlight
+    """
+    text = doc["text"]
+    spans = match_spans(text, terms, schema["text"].analyzer, doc["entities"],
+                        schema[KINDS[0]].analyzer)
+    return Hit(id=doc["id"], article_id=doc["article_id"], title=doc["title"],
+               date=doc["date"], paragraph=doc["paragraph"], text=text,
+               highlight=mark(text, spans), score=float(score or 0.0),
+               entities=entity_names(doc["entities"]), matches=spans,
+               source=doc.get("source"), url=doc.get("url"))
+
+
+def stream_hits(searcher, q: wq.Query, filter_q: wq.Query | None, order: str,
+                terms: set[tuple[str, str]], by_article: bool = False, context: int = 0
+                ) -> Iterator[Hit]:
+    """Every hit of a query on *searcher*, in order, one at a time.
+
+    Only the ranked document numbers are held; each paragraph is loaded and highlighted as
+    it is yielded.
+    """
+    records = DocumentReader(searcher)
+    schema = searcher.schema
+    ranked_docs = rank_all(ranked(searcher, q, filter_q, order, limit=None))
+    if by_article:
+        for group in group_by_article(ranked_docs, searcher.reader()):
+            hit = make_hit(schema, records.paragraph(group.docnum), group.score, terms)
+            hit.matching_paragraphs = group.paragraphs
+            if context:
+                hit.context = context_for(records, hit.article_id, hit.paragraph, context)
+            yield hit
+        return
+    for docnum, score in ranked_docs:
+        hit = make_hit(schema, records.paragraph(docnum), score, terms)
+        if context:
+            hit.context = context_for(records, hit.article_id, hit.paragraph, context)
+        yield hit
