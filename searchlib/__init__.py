@@ -13,12 +13,14 @@ from searchlib._api import Index
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
+    IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
     IngestInterrupted,
     InputError,
     QueryError,
+    QueryTimeoutError,
     SearchlibError,
 )
 from searchlib._facets import EntityCount
@@ -49,6 +51,7 @@ __all__ = [
     "Filters",
     "Hit",
     "Index",
+    "IndexCorruptError",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexVersionError",
@@ -58,6 +61,7 @@ __all__ = [
     "Paragraph",
     "Progress",
     "QueryError",
+    "QueryTimeoutError",
     "Results",
     "SearchlibError",
     "Stats",

@@ -43,6 +43,28 @@ class QueryError(SearchlibError):
     """A query could not be parsed or run."""
 
 
+class QueryTimeoutError(QueryError):
+    """A search ran past its time budget (``timeout=``, ``--timeout``).
+
+    :param seconds: the budget that was exceeded
+    """
+
+    def __init__(self, message: str, seconds: float | None = None) -> None:
+        self.seconds = seconds
+        super().__init__(message)
+
+
+class IndexCorruptError(SearchlibError):
+    """A file of the index is damaged: the message names the file and the way out.
+
+    :param path: the damaged file (or the index directory when no one file is to blame)
+    """
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+
 class ExtractorError(SearchlibError):
     """An entity extractor is unknown or could not be loaded."""
 
