@@ -10,6 +10,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from searchlib.index._documents import DocumentReader
 from searchlib.index._engine.codec import CompactCodec
@@ -23,12 +24,13 @@ from searchlib.index._format import (
     encode_entity_column,
     join_names,
 )
-from searchlib.index._records import Article, Entity
-from searchlib.index.entities._base import Extractor
+from searchlib.index._records import Article, Entity, EntityFinder
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
-from searchlib._errors import IndexLockedError
+from searchlib._errors import IndexLockedError, InputError
+
+_Counts = TypeVar("_Counts", bound="BatchCounts")
 
 
 @dataclass
@@ -40,7 +42,7 @@ class BatchCounts:
     skipped: int = 0
     paragraphs: int = 0
 
-    def __iadd__(self, other: BatchCounts) -> BatchCounts:
+    def __iadd__(self: _Counts, other: BatchCounts) -> _Counts:
         self.added += other.added
         self.replaced += other.replaced
         self.skipped += other.skipped
@@ -53,9 +55,8 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
 
     :param entities: one entity list per paragraph, headline first
     """
-    assert article.id, "readers give every article an id"
     texts = [article.title, *article.paragraphs]
-    common: dict = {"article_id": article.id, "title": article.title}
+    common: dict = {"article_id": _article_id(article), "title": article.title}
     if article.date is not None:
         common["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
     if article.source:
@@ -75,6 +76,16 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
                 doc[kind] = join_names(names)
         docs.append(doc)
     return docs
+
+
+def _article_id(article: Article) -> str:
+    """The id of an article to write; the readers and ``check_articles`` give every one an id.
+
+    :raises InputError: for an article without one
+    """
+    if not article.id:
+        raise InputError(f"article {article.title[:40]!r}", "has no id")
+    return article.id
 
 
 @contextlib.contextmanager
@@ -135,7 +146,7 @@ class ArticleWriter:
         two where the machine has two cores
     """
 
-    def __init__(self, ix: FileIndex, extractor: Extractor | None, wait: float = 5.0,
+    def __init__(self, ix: FileIndex, extractor: EntityFinder | None, wait: float = 5.0,
                  limitmb: int = 128, procs: int | None = None) -> None:
         self.ix = ix
         self.extractor = extractor
@@ -169,9 +180,9 @@ class ArticleWriter:
             need no commit), before a held-back Ctrl-C is raised
         """
         counts = BatchCounts()
-        batch = {a.id: a for a in articles}
+        batch = {_article_id(a): a for a in articles}
         counts.skipped += len(articles) - len(batch)  # superseded within this batch
-        changed, replacing = self._changed(list(batch.values()), counts)
+        changed, replacing = self._changed(batch, counts)
         if not changed:
             if on_commit:
                 on_commit(counts)
@@ -238,23 +249,27 @@ class ArticleWriter:
             writer.commit(mergetype=tiered_merge)
         return n
 
-    def _changed(self, articles: list[Article], counts: BatchCounts
+    def _changed(self, batch: dict[str, Article], counts: BatchCounts
                  ) -> tuple[list[Article], set[str]]:
-        """Split off unchanged articles; return the rest and the ids already indexed."""
+        """Split off unchanged articles; return the rest and the ids already indexed.
+
+        :param batch: the articles by id
+        """
         if self.ix.doc_count_all() == 0:
-            return articles, set()
-        changed, replacing = [], set()
+            return list(batch.values()), set()
+        changed: list[Article] = []
+        replacing: set[str] = set()
         with self.ix.searcher() as s:
             docs = DocumentReader(s)
-            for a in articles:
-                header = docs.header(a.id)
+            for aid, a in batch.items():
+                header = docs.header(aid)
                 if header is None:
                     changed.append(a)
                 elif header.get("hash") == a.content_hash():
                     counts.skipped += 1
                 else:
                     changed.append(a)
-                    replacing.add(a.id)
+                    replacing.add(aid)
         return changed, replacing
 
     def _writer(self, parallel: bool = False):

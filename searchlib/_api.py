@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -15,6 +16,8 @@ from whoosh import query as wq
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
+    IndexNotFoundError,
+    InputError,
     SearchlibError,
 )
 from searchlib._export import article_records, matching_article_ids
@@ -53,6 +56,7 @@ from searchlib.index._ingest import (
 from searchlib.index._meta import META_FILE, IndexMeta, write_meta
 from searchlib.index._records import Article
 from searchlib.index._storage import (
+    NewIndex,
     create_files,
     dir_size,
     open_files,
@@ -60,7 +64,7 @@ from searchlib.index._storage import (
 )
 from searchlib.index._writer import ArticleWriter
 from searchlib.index.entities import get_extractor
-from searchlib.index.entities._base import Extractor, check_extractor_name
+from searchlib.index.entities._base import Extractor
 
 
 class Index:
@@ -78,9 +82,14 @@ class Index:
         self._parser = QueryParser(ix.schema)
         self._lock = threading.RLock()
         self._searcher = None
-        self._facets: FacetTable | None = None
-        self._docs: DocumentReader | None = None
+        # The readers of the current searcher; None until _current() has made them.
+        self._facet_table: FacetTable | None = None
+        self._doc_reader: DocumentReader | None = None
         self._extractor: Extractor | None = None
+        # Set for an index this object created and nothing has been committed to yet: a
+        # strict ingest or an extractor that fails there takes the whole index away again.
+        self._new: NewIndex | None = None
+        self._removed = False
 
     # -- opening -------------------------------------------------------------------------
 
@@ -103,7 +112,18 @@ class Index:
         :param overwrite: replace an index already at *path* (otherwise that is an error)
         """
         where = resolve_index_path(path)
-        return cls(where, *create_files(where, extractor, overwrite))
+        # Built first: an unknown name, or spaCy not installed, must not leave an index
+        # recorded with an extractor that cannot run.
+        finder = get_extractor(extractor)
+        new = NewIndex.at(where) if not (where / META_FILE).exists() else None
+        try:
+            ix = cls(where, *create_files(where, extractor, overwrite))
+        except BaseException:
+            finder.close()
+            raise
+        ix._extractor = finder
+        ix._new = new
+        return ix
 
     @classmethod
     def open_or_create(cls, path: str | os.PathLike | None = None,
@@ -119,7 +139,11 @@ class Index:
         ix = cls.open(where)
         if extractor and extractor != ix.meta.extractor:
             if ix._ix.doc_count() == 0:
-                check_extractor_name(extractor)
+                try:  # built before it is recorded, as in create()
+                    ix._extractor = get_extractor(extractor)
+                except BaseException:
+                    ix.close()
+                    raise
                 ix.meta.extractor = extractor
                 write_meta(where, ix.meta)
             else:
@@ -148,11 +172,39 @@ class Index:
     # -- writing -------------------------------------------------------------------------
 
     def _writer(self, wait: float) -> ArticleWriter:
-        # The extractor is built on first write only: a model load is costly, and
-        # search-only use never needs it.
+        if self._removed:
+            # Its first ingest failed and took it away: make it anew, empty.
+            self._new = NewIndex.at(self.path)
+            self._ix, self.meta = create_files(self.path, self.meta.extractor)
+            self._parser = QueryParser(self._ix.schema)
+            self._removed = False
+        # An opened index builds its extractor on first write only: a model load is
+        # costly, and search-only use never needs it.
         if self._extractor is None:
             self._extractor = get_extractor(self.meta.extractor)
         return ArticleWriter(self._ix, self._extractor, wait=wait)
+
+    def _require_present(self) -> None:
+        if self._removed:
+            raise IndexNotFoundError(f"{self.path}: the index was removed when its first "
+                                     "ingest failed; add articles to create it again")
+
+    @contextlib.contextmanager
+    def _first_write(self) -> Iterator[None]:
+        """Take a new index away again when its first ingest fails for want of input
+        (a strict ingest's first bad line) or of an extractor (a model that cannot load):
+        neither may leave a new, empty index behind."""
+        try:
+            yield
+        except (InputError, ExtractorError):
+            if self._new is not None and self._ix.doc_count_all() == 0:
+                self.close()
+                self._new.remove()
+                self._removed = True
+            raise
+        finally:
+            if self._new is not None and self._ix.doc_count_all() > 0:
+                self._new = None
 
     def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
                   progress: Callable[[Progress], None] | None = None,
@@ -173,8 +225,9 @@ class Index:
         :raises IndexLockedError: when another writer holds the lock for *wait* seconds
         :raises IngestInterrupted: on Ctrl-C, after committing the finished batches
         """
-        return ingest_paths(self._writer(wait), [str(p) for p in paths], format, progress,
-                            batch_size, stdin, strict=strict)
+        with self._first_write():
+            return ingest_paths(self._writer(wait), [str(p) for p in paths], format,
+                                progress, batch_size, stdin, strict=strict)
 
     def add_articles(self, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE,
                      wait: float = 5.0) -> IngestReport:
@@ -182,16 +235,19 @@ class Index:
 
         An article over the size limits is recorded in the report's ``errors``.
         """
-        return ingest_articles(self._writer(wait), check_articles(articles), batch_size)
+        with self._first_write():
+            return ingest_articles(self._writer(wait), check_articles(articles), batch_size)
 
     def delete(self, article_id: str, wait: float = 5.0) -> int:
         """Delete every paragraph of an article; returns how many were deleted (0: none)."""
+        self._require_present()
         return ArticleWriter(self._ix, None, wait=wait).delete(article_id)
 
     # -- reading -------------------------------------------------------------------------
 
     def _current(self):
         """The long-lived searcher, refreshed when another commit has landed."""
+        self._require_present()
         # A whole new searcher, not Searcher.refresh(): refresh reuses segment readers and
         # with them the old deletion state, so deleted paragraphs would still be found.
         if self._searcher is None or (self._ix.latest_generation()
@@ -199,11 +255,23 @@ class Index:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher = self._ix.searcher()
-            self._facets = None
-        if self._facets is None:
-            self._facets = FacetTable(self._searcher.reader())
-            self._docs = DocumentReader(self._searcher)
+            self._facet_table = None
+        if self._facet_table is None:
+            self._facet_table = FacetTable(self._searcher.reader())
+            self._doc_reader = DocumentReader(self._searcher)
         return self._searcher
+
+    @property
+    def _facets(self) -> FacetTable:
+        """The facet table of the current searcher (call :meth:`_current` first)."""
+        assert self._facet_table is not None, "_current() makes it"
+        return self._facet_table
+
+    @property
+    def _docs(self) -> DocumentReader:
+        """The document reader of the current searcher (call :meth:`_current` first)."""
+        assert self._doc_reader is not None, "_current() makes it"
+        return self._doc_reader
 
     def article(self, article_id: str) -> ArticleView:
         """The whole article with this id, paragraphs in order.
@@ -376,6 +444,7 @@ class Index:
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
         # thread while this generator is suspended between hits.
+        self._require_present()
         s = self._ix.searcher()
         try:
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
@@ -414,6 +483,7 @@ class Index:
         """
         q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
                                             source)
+        self._require_present()
         s = self._ix.searcher()  # its own, as in iter_hits
         try:
             yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))

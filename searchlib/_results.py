@@ -55,7 +55,7 @@ class Hit:
     context: Context | None = None
 
     def to_dict(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "id": self.id, "article_id": self.article_id, "title": self.title,
             "date": _iso(self.date), "paragraph": self.paragraph, "text": self.text,
             "highlight": self.highlight, "score": round(self.score, 6),
