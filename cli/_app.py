@@ -9,11 +9,24 @@ from collections.abc import Callable
 import click
 
 import searchlib
-from searchlib import Index, SearchlibError
+from searchlib import Index, IndexLockedError, IndexNotFoundError, SearchlibError
 
 
 def fail(message: str) -> None:
     click.echo(f"searchlib: error: {message}", err=True)
+
+
+def cli_message(error: SearchlibError) -> str:
+    """A library error's message with the command line's way out added: the library names
+    its parameters, the CLI its flags."""
+    message = str(error)
+    ctx = click.get_current_context(silent=True)
+    options = {p.name for p in ctx.command.params} if ctx is not None else set()
+    if isinstance(error, IndexLockedError) and "wait" in options:
+        message += "; use --wait SECONDS to wait longer"
+    elif isinstance(error, IndexNotFoundError) and "index_path" in options:
+        message += "; create it with: searchlib index PATH... --index DIR"
+    return message
 
 
 def handle_errors(func: Callable) -> Callable:
@@ -28,7 +41,7 @@ def handle_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except SearchlibError as e:
-            fail(str(e))
+            fail(cli_message(e))
             sys.exit(1)
         except KeyboardInterrupt:
             fail("interrupted")

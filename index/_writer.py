@@ -300,6 +300,5 @@ class ArticleWriter:
         folder = self.ix.storage.folder
         return IndexLockedError(
             f"{folder}: another process is writing to this index (lock "
-            f"{folder}/{self.ix.indexname}_WRITELOCK, waited {self.wait:g}s); let it finish, "
-            "or pass --wait SECONDS to wait longer (an OS lock: it goes when that process "
-            "ends)")
+            f"{folder}/{self.ix.indexname}_WRITELOCK, waited {self.wait:g}s); let it finish "
+            "or wait longer (an OS lock: it goes when that process ends)")

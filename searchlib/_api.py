@@ -202,9 +202,8 @@ class Index:
                 self._new.remove()
                 self._removed = True
             raise
-        finally:
-            if self._new is not None and self._ix.doc_count_all() > 0:
-                self._new = None
+        if self._new is not None and self._ix.doc_count_all() > 0:
+            self._new = None  # it holds articles now: no longer new
 
     def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
                   progress: Callable[[Progress], None] | None = None,
