@@ -63,7 +63,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
         path = str(raw)
         if path == "-":
             if format == "auto":
-                yield InputError("-", "standard input needs a format: txt, jsonl or csv")
+                yield InputError("-", "standard input needs --format txt, jsonl or csv")
             else:
                 yield InputFile("-", format)
             continue
@@ -87,7 +87,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
             fmt = format if format != "auto" else EXTENSIONS.get(p.suffix.lower())
             if fmt is None:
                 yield InputError(path, f"cannot tell the format of {p.suffix or 'a file'} "
-                                 "without an extension; give a format: txt, jsonl or csv")
+                                 "without an extension; pass --format txt, jsonl or csv")
             else:
                 yield InputFile(path, fmt, _size(path))
         elif p.exists():

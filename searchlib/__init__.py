@@ -22,6 +22,7 @@ from searchlib._errors import (
     QueryError,
     QueryTimeoutError,
     SearchlibError,
+    UsageError,
 )
 from searchlib._facets import EntityCount
 from searchlib._filters import Filters
@@ -65,6 +66,7 @@ __all__ = [
     "Results",
     "SearchlibError",
     "Stats",
+    "UsageError",
     "extract_entities",
     "resolve_index_path",
 ]

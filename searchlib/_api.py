@@ -13,12 +13,13 @@ from typing import BinaryIO
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from searchlib import _arguments as check
+from searchlib._arguments import engine_errors
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
     IndexNotFoundError,
     InputError,
-    SearchlibError,
 )
 from searchlib._export import article_records, matching_article_ids
 from searchlib._facets import EntityCount, FacetTable
@@ -54,6 +55,7 @@ from searchlib.index._ingest import (
     ingest_paths,
 )
 from searchlib.index._meta import META_FILE, IndexMeta, write_meta
+from searchlib.index._readers import FORMATS
 from searchlib.index._records import Article
 from searchlib.index._storage import (
     NewIndex,
@@ -112,6 +114,7 @@ class Index:
         :param overwrite: replace an index already at *path* (otherwise that is an error)
         """
         where = resolve_index_path(path)
+        check.text("extractor", extractor)
         # Built first: an unknown name, or spaCy not installed, must not leave an index
         # recorded with an extractor that cannot run.
         finder = get_extractor(extractor)
@@ -134,6 +137,7 @@ class Index:
             existing one, it must match the recorded extractor unless the index is empty
         """
         where = resolve_index_path(path)
+        check.text("extractor", extractor, optional=True)
         if not (where / META_FILE).exists():
             return cls.create(where, extractor or "rules")
         ix = cls.open(where)
@@ -205,6 +209,7 @@ class Index:
         if self._new is not None and self._ix.doc_count_all() > 0:
             self._new = None  # it holds articles now: no longer new
 
+    @engine_errors
     def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
                   progress: Callable[[Progress], None] | None = None,
                   batch_size: int = DEFAULT_BATCH_SIZE, wait: float = 5.0,
@@ -224,21 +229,33 @@ class Index:
         :raises IndexLockedError: when another writer holds the lock for *wait* seconds
         :raises IngestInterrupted: on Ctrl-C, after committing the finished batches
         """
+        files = check.paths(paths)
+        check.choice("format", format, ("auto", *FORMATS))
+        check.callback("progress", progress)
+        check.count("batch_size", batch_size, 1)
+        check.seconds("wait", wait)
         with self._first_write():
-            return ingest_paths(self._writer(wait), [str(p) for p in paths], format,
-                                progress, batch_size, stdin, strict=strict)
+            return ingest_paths(self._writer(wait), files, format, progress, batch_size,
+                                stdin, strict=strict)
 
+    @engine_errors
     def add_articles(self, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE,
                      wait: float = 5.0) -> IngestReport:
         """Index :class:`Article` records; an article with a known id replaces the old one.
 
         An article over the size limits is recorded in the report's ``errors``.
         """
+        check.count("batch_size", batch_size, 1)
+        check.seconds("wait", wait)
+        items = check.articles(articles)
         with self._first_write():
-            return ingest_articles(self._writer(wait), check_articles(articles), batch_size)
+            return ingest_articles(self._writer(wait), check_articles(items), batch_size)
 
+    @engine_errors
     def delete(self, article_id: str, wait: float = 5.0) -> int:
         """Delete every paragraph of an article; returns how many were deleted (0: none)."""
+        check.text("article_id", article_id)
+        check.seconds("wait", wait)
         self._require_present()
         return ArticleWriter(self._ix, None, wait=wait).delete(article_id)
 
@@ -272,11 +289,13 @@ class Index:
         assert self._doc_reader is not None, "_current() makes it"
         return self._doc_reader
 
+    @engine_errors
     def article(self, article_id: str) -> ArticleView:
         """The whole article with this id, paragraphs in order.
 
         :raises ArticleNotFoundError: if no such article is indexed
         """
+        check.text("article_id", article_id)
         with self._lock:
             s = self._current()
             docs = sorted((self._docs.paragraph(n) for n in
@@ -291,8 +310,10 @@ class Index:
             paragraphs=[Paragraph(d["paragraph"], d["text"], entity_names(d["entities"]))
                         for d in docs])
 
+    @engine_errors
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """One paragraph by its id (``<article id>#<n>``)."""
+        check.text("paragraph_id", paragraph_id)
         with self._lock:
             self._current()
             doc = self._docs.paragraph(self._paragraph_docnum(paragraph_id))
@@ -312,6 +333,7 @@ class Index:
             raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
         return docnum
 
+    @engine_errors
     def stats(self) -> Stats:
         """Article and paragraph counts, size on disk, extractor and schema version."""
         with self._lock:
@@ -323,6 +345,7 @@ class Index:
                      size_bytes=size, extractor=self.meta.extractor,
                      schema_version=self.meta.schema_version)
 
+    @engine_errors
     def entities(self, query: str | None = None, kind: str | None = None, top: int = 20
                  ) -> list[EntityCount]:
         """The most frequent entities over the whole index, or over paragraphs matching *query*.
@@ -331,8 +354,9 @@ class Index:
         :param top: how many names to return
         :returns: names with their paragraph ``count`` and number of ``articles``, most first
         """
-        if kind is not None and kind not in KINDS:
-            raise SearchlibError(f"unknown entity kind {kind!r} (kinds: {', '.join(KINDS)})")
+        check.text("query", query, optional=True)
+        check.choice("kind", kind, KINDS, optional=True)
+        check.count("top", top, 1)
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
@@ -340,6 +364,7 @@ class Index:
                        else s.docs_for_query(q))
             return self._facets.top(docnums, [kind] if kind else KINDS, top)
 
+    @engine_errors
     def search(self, query: str = "", limit: int = 10, page: int = 1, facets: int = 10, *,
                person: str | Iterable[str] | None = None,
                place: str | Iterable[str] | None = None,
@@ -370,10 +395,10 @@ class Index:
         :param suggest: when there are fewer than three hits, look for a corrected query
         :raises QueryError: when the query, a filter or the sort cannot be understood
         """
-        if limit < 1 or page < 1:
-            raise ValueError("limit and page must be at least 1")
-        if context < 0:
-            raise ValueError("context must not be negative")
+        check.count("limit", limit, 1)
+        check.count("page", page, 1)
+        check.count("facets", facets, 0)
+        check.count("context", context, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         start, stop = (page - 1) * limit, page * limit
@@ -418,11 +443,15 @@ class Index:
     def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
               ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
         """Parse the query and filters of a search: (query, filters, filter query, order)."""
+        check.text("query", query)
+        check.text("sort", sort, optional=True)
+        check.filters(person, place, org, since, until, source)
         q = self._parser.parse(query)
         wanted = Filters.of(person=person, place=place, org=org, since=since, until=until,
                             source=source)
         return q, wanted, build_filter(self._ix.schema, wanted), resolve_sort(sort, q)
 
+    @engine_errors
     def iter_hits(self, query: str = "", *, person: str | Iterable[str] | None = None,
                   place: str | Iterable[str] | None = None,
                   org: str | Iterable[str] | None = None,
@@ -451,6 +480,7 @@ class Index:
         finally:
             s.close()
 
+    @engine_errors
     def similar(self, paragraph_id: str, limit: int = 10) -> list[Hit]:
         """The paragraphs most like one paragraph, those of other articles first.
 
@@ -461,13 +491,14 @@ class Index:
         :param limit: how many at most
         :raises ArticleNotFoundError: if there is no such paragraph
         """
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        check.text("paragraph_id", paragraph_id)
+        check.count("limit", limit, 1)
         with self._lock:
             s = self._current()
             found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
             return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
 
+    @engine_errors
     def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,
                         place: str | Iterable[str] | None = None,
                         org: str | Iterable[str] | None = None,
