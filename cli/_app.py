@@ -9,7 +9,7 @@ from collections.abc import Callable
 import click
 
 import searchlib
-from searchlib import Index, IndexLockedError, IndexNotFoundError, SearchlibError
+from searchlib import Index, IndexLockedError, IndexNotFoundError, SearchlibError, UsageError
 
 
 def fail(message: str) -> None:
@@ -30,7 +30,8 @@ def cli_message(error: SearchlibError) -> str:
 
 
 def handle_errors(func: Callable) -> Callable:
-    """Turn library errors into one line on stderr and exit code 1, never a traceback.
+    """Turn library errors into one line on stderr and exit code 1 (2 for a usage error, as
+    click's own), never a traceback.
 
     Ctrl-C is exit code 130, as from a shell (click's own handling would say "Aborted!" and
     exit 1).
@@ -42,7 +43,7 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except SearchlibError as e:
             fail(cli_message(e))
-            sys.exit(1)
+            sys.exit(2 if isinstance(e, UsageError) else 1)
         except KeyboardInterrupt:
             fail("interrupted")
             sys.exit(130)

@@ -13,14 +13,19 @@ from searchlib.index._meta import IndexMeta, read_meta, write_meta
 from searchlib.index._schema import build_schema
 from whoosh import index as whoosh_index
 
-from searchlib._errors import IndexNotFoundError, SearchlibError
+from searchlib._errors import IndexNotFoundError, SearchlibError, UsageError
 
 #: Where the index lives when neither ``--index`` nor ``SEARCHLIB_INDEX`` says.
 DEFAULT_INDEX = "searchlib-index"
 
 
 def resolve_index_path(path: str | os.PathLike | None = None) -> Path:
-    """The index location: *path*, else ``$SEARCHLIB_INDEX``, else ``./searchlib-index``."""
+    """The index location: *path*, else ``$SEARCHLIB_INDEX``, else ``./searchlib-index``.
+
+    :raises UsageError: when *path* is not a path
+    """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"an index path must be a string or a path, not {type(path).__name__}")
     return Path(path or os.environ.get("SEARCHLIB_INDEX") or DEFAULT_INDEX)
 
 

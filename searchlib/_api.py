@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +20,7 @@ from searchlib._errors import (
     ExtractorError,
     IndexNotFoundError,
     InputError,
+    UsageError,
 )
 from searchlib._export import article_records, matching_article_ids
 from searchlib._facets import EntityCount, FacetTable
@@ -65,7 +66,8 @@ from searchlib.index._storage import (
     resolve_index_path,
 )
 from searchlib.index._writer import ArticleWriter
-from searchlib.index.entities import get_extractor
+from searchlib.index.entities import Entity, get_extractor
+from searchlib.index.entities import extract_entities as _extract_entities
 from searchlib.index.entities._base import Extractor
 
 
@@ -468,6 +470,7 @@ class Index:
         :raises QueryError: when the query, a filter or the sort cannot be understood
             (raised on the first ``next()``)
         """
+        check.count("context", context, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
@@ -519,3 +522,23 @@ class Index:
             yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
         finally:
             s.close()
+
+
+def extract_entities(paragraphs: Sequence[str], extractor: str = "rules") -> list[list[Entity]]:
+    """Find the entities in the paragraphs of ONE article.
+
+    :param paragraphs: the article's paragraphs in order (headline first, if it is to be
+        searched); names are resolved across them, so "Qin" takes "Qin Gang" from elsewhere
+    :param extractor: ``"rules"`` (default) or ``"spacy"``
+    :returns: for each paragraph, its entities with offsets into that paragraph
+    :raises UsageError: when *paragraphs* is not a list of strings
+    :raises ExtractorError: when the extractor is unknown or cannot be loaded
+    """
+    if isinstance(paragraphs, str) or not isinstance(paragraphs, Iterable):
+        raise UsageError("paragraphs must be a list of strings (one per paragraph), not "
+                         f"{type(paragraphs).__name__}")
+    texts = list(paragraphs)
+    if not all(isinstance(p, str) for p in texts):
+        raise UsageError("paragraphs must be a list of strings")
+    check.text("extractor", extractor)
+    return _extract_entities(texts, extractor)
