@@ -427,7 +427,8 @@ class Index:
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
-            facet_counts = {}
+            # Always the three kinds, empty lists when nothing matched (or facets=0).
+            facet_counts: dict[str, list[Facet]] = {kind: [] for kind in KINDS}
             if facets and total:
                 counts = self._facets.count(results.docs())
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
