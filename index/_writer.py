@@ -170,7 +170,8 @@ class ArticleWriter:
             self._lock = None
 
     def write(self, articles: Sequence[Article],
-              on_commit: Callable[[BatchCounts], None] | None = None) -> BatchCounts:
+              on_commit: Callable[[BatchCounts], None] | None = None,
+              on_article: Callable[[Article], None] | None = None) -> BatchCounts:
         """Index *articles* (later duplicates of an id win) and commit.
 
         On an exception before the commit, Ctrl-C included, nothing of this batch is
@@ -178,6 +179,8 @@ class ArticleWriter:
 
         :param on_commit: called with the counts once the batch is committed (or found to
             need no commit), before a held-back Ctrl-C is raised
+        :param on_article: called with each changed article once it is written (not yet
+            committed), for progress
         """
         counts = BatchCounts()
         batch = {_article_id(a): a for a in articles}
@@ -201,6 +204,8 @@ class ArticleWriter:
                 for doc in article_documents(article, entities):
                     writer.add_document(**doc)
                 counts.paragraphs += 1 + len(article.paragraphs)
+                if on_article:
+                    on_article(article)
         except BaseException:
             writer.cancel()
             raise
