@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator
 
 import click
 from searchlib.cli import _render as render
@@ -42,11 +40,13 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
     try:
         # A new index that strict input or the extractor fails leaves nothing behind: the
         # library takes it away again (Index._first_write).
-        with _sigterm_as_ctrl_c(), Index.open_or_create(where, extractor=extractor) as ix:
+        with _Interrupts() as interrupts, Index.open_or_create(where,
+                                                               extractor=extractor) as ix:
             show_bar = not quiet and sys.stderr.isatty()
             with click.progressbar(length=1, label="indexing", file=sys.stderr,
                                    hidden=not show_bar, show_pos=False) as bar:
                 def progress(p: searchlib.Progress) -> None:
+                    interrupts.check()
                     bar.label = (f"indexing ({p.articles:,} articles)" if p.stage == "indexing"
                                  else f"merging the run's segments ({p.articles:,} articles)")
                     bar.length = max(p.bytes_total, 1)
@@ -71,19 +71,42 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
         sys.exit(1)
 
 
-@contextlib.contextmanager
-def _sigterm_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (a service manager, `timeout`, `docker stop`) stops a run the way Ctrl-C
-    does; the caller's handler is back afterwards (the command may run inside a program,
-    as under click's CliRunner). Only the main thread can set handlers."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+class _Interrupts:
+    """Ctrl-C and SIGTERM (a service manager, `timeout`, `docker stop`) stop a run alike.
+
+    Both raise KeyboardInterrupt and are remembered: one that lands while Python runs a
+    finalizer (which prints and drops it) is raised again at the next progress report. The
+    writer holds it back across a commit (``raises_keyboard_interrupt``). The caller's
+    handlers are back afterwards (the command may run inside a program, as under click's
+    CliRunner); only the main thread can set handlers.
+    """
+
+    raises_keyboard_interrupt = True
+    _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.caught = False
+        self._previous: dict[int, object] = {}
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.caught = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise an interrupt that was caught but lost on the way."""
+        if self.caught:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self._SIGNALS:
+                self._previous[signum] = signal.signal(signum, self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        self._previous.clear()
 
 
 def interrupted_line(report: searchlib.IngestReport) -> str:

@@ -92,16 +92,19 @@ def _article_id(article: Article) -> str:
 def _sigint_deferred() -> Iterator[None]:
     """Hold back Ctrl-C while a commit runs and is recorded, then raise it: the caller then
     knows for sure whether the batch was committed. SIGTERM is held back the same way when
-    its handler raises KeyboardInterrupt too (the CLI's). Only the main thread receives
-    signals; elsewhere, or when someone else installed their own handlers, this does
-    nothing."""
+    its handler raises KeyboardInterrupt too (the CLI's). A handler of one's own is held
+    back when it says it raises KeyboardInterrupt (a true ``raises_keyboard_interrupt``
+    attribute, as the CLI's has). Only the main thread receives signals; elsewhere, or when
+    someone else installed other handlers, this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
     previous = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) is signal.default_int_handler:
+        handler = signal.getsignal(signum)
+        if (handler is signal.default_int_handler
+                or getattr(handler, "raises_keyboard_interrupt", False)):
             previous[signum] = signal.signal(signum, lambda n, frame: caught.append(n))
     try:
         yield

@@ -230,6 +230,7 @@ class Index:
             :class:`InputError`, leaving the index untouched
         :raises IndexLockedError: when another writer holds the lock for *wait* seconds
         :raises IngestInterrupted: on Ctrl-C, after committing the finished batches
+        :raises UsageError: for an argument of the wrong type or out of range
         """
         files = check.paths(paths)
         check.choice("format", format, ("auto", *FORMATS))
@@ -396,6 +397,8 @@ class Index:
         :param context: attach this many paragraphs before and after each hit
         :param suggest: when there are fewer than three hits, look for a corrected query
         :raises QueryError: when the query, a filter or the sort cannot be understood
+        :raises UsageError: for a limit or page below 1, negative facets or context, or an
+            argument of the wrong type
         """
         check.count("limit", limit, 1)
         check.count("page", page, 1)
