@@ -160,3 +160,20 @@ def test_add_articles_on_a_new_index_keeps_it(tmp_path):
         assert len(report.errors) == 1
         assert isinstance(report.errors[0], searchlib.InputError)
     assert (tmp_path / "ix" / "searchlib.json").exists()
+
+
+def test_an_interrupt_dropped_in_a_finalizer_is_raised_again():
+    from searchlib.cli._writing import _Interrupts
+
+    before = signal.getsignal(signal.SIGINT)
+    with _Interrupts() as interrupts:
+        handler = signal.getsignal(signal.SIGINT)
+        assert handler is interrupts and signal.getsignal(signal.SIGTERM) is interrupts
+        interrupts.check()  # nothing caught yet
+        try:  # what Python does with an exception raised inside __del__: print, drop
+            handler(signal.SIGTERM, None)
+        except KeyboardInterrupt:
+            pass
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.check()
+    assert signal.getsignal(signal.SIGINT) is before
