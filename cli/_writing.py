@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sys
+import threading
 
 import click
 from searchlib.cli import _render as render
@@ -36,16 +36,17 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
     keeps what was committed (exit 130); running the same command again skips unchanged
     articles.
     """
-    # SIGTERM (a service manager, `timeout`, `docker stop`) stops a run the way Ctrl-C does.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     where = searchlib.resolve_index_path(index_path)
-    existed = where.exists()
     try:
-        with Index.open_or_create(where, extractor=extractor) as ix:
+        # A new index that strict input or the extractor fails leaves nothing behind: the
+        # library takes it away again (Index._first_write).
+        with _Interrupts() as interrupts, Index.open_or_create(where,
+                                                               extractor=extractor) as ix:
             show_bar = not quiet and sys.stderr.isatty()
             with click.progressbar(length=1, label="indexing", file=sys.stderr,
                                    hidden=not show_bar, show_pos=False) as bar:
                 def progress(p: searchlib.Progress) -> None:
+                    interrupts.check()
                     bar.label = (f"indexing ({p.articles:,} articles)" if p.stage == "indexing"
                                  else f"merging the run's segments ({p.articles:,} articles)")
                     bar.length = max(p.bytes_total, 1)
@@ -54,11 +55,6 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
 
                 report = ix.add_paths(paths, format=fmt, progress=progress,
                                       batch_size=batch_size, wait=wait, strict=strict)
-    except searchlib.InputError:
-        # --strict promises the index as it was: that includes not there at all.
-        if strict and not existed:
-            shutil.rmtree(where, ignore_errors=True)
-        raise
     except searchlib.IngestInterrupted as e:
         for err in e.report.errors:
             fail(str(err))
@@ -75,6 +71,44 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
         sys.exit(1)
 
 
+class _Interrupts:
+    """Ctrl-C and SIGTERM (a service manager, `timeout`, `docker stop`) stop a run alike.
+
+    Both raise KeyboardInterrupt and are remembered: one that lands while Python runs a
+    finalizer (which prints and drops it) is raised again at the next progress report. The
+    writer holds it back across a commit (``raises_keyboard_interrupt``). The caller's
+    handlers are back afterwards (the command may run inside a program, as under click's
+    CliRunner); only the main thread can set handlers.
+    """
+
+    raises_keyboard_interrupt = True
+    _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.caught = False
+        self._previous: dict[int, object] = {}
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.caught = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise an interrupt that was caught but lost on the way."""
+        if self.caught:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self._SIGNALS:
+                self._previous[signum] = signal.signal(signum, self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        self._previous.clear()
+
+
 def interrupted_line(report: searchlib.IngestReport) -> str:
     """The line that says how far an interrupted ``searchlib index`` got."""
     return (f"interrupted after {report.articles:,} articles (last commit: "
@@ -86,13 +120,15 @@ def interrupted_line(report: searchlib.IngestReport) -> str:
 @main.command()
 @click.argument("article_ids", nargs=-1, required=True)
 @index_option
+@click.option("--wait", default=5.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds to wait for another writer's lock.")
 @handle_errors
-def delete(article_ids, index_path):
+def delete(article_ids, index_path, wait):
     """Delete articles (all their paragraphs) by id."""
     missing = 0
     with open_index(index_path) as ix:
         for aid in article_ids:
-            n = ix.delete(aid)
+            n = ix.delete(aid, wait=wait)
             if n:
                 click.echo(f"deleted {aid} ({n} paragraphs)")
             else:

@@ -90,7 +90,11 @@ def decode_entity_column(value: bytes) -> list[tuple[str, str]]:
     """Inverse of :func:`encode_entity_column`."""
     if not value:
         return []
-    return [tuple(rec.split(_UNIT, 1)) for rec in value.decode("utf-8").split(_RECORD)]
+    pairs = []
+    for rec in value.decode("utf-8").split(_RECORD):
+        kind, name = rec.split(_UNIT, 1)
+        pairs.append((kind, name))
+    return pairs
 
 
 def encode_body(text: str, entities: Sequence[Entity], header: dict | None = None) -> bytes:

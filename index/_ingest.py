@@ -22,9 +22,14 @@ from searchlib._errors import IngestInterrupted, InputError
 
 @dataclass
 class Progress:
-    """How far an ingest has got, passed to the ``progress`` callback after each batch and
-    file, and once more when the run's segments start to be merged.
+    """How far an ingest has got, passed to the ``progress`` callback after each article
+    written, each batch committed and each file read, and once more when the run's segments
+    start to be merged.
 
+    :param bytes_done: input bytes up to the last article written (within one large
+        JSON Lines or CSV file too)
+    :param articles: articles dealt with so far: written (those of the batch in flight
+        before their commit), or skipped as unchanged
     :param stage: ``indexing``, then ``merging`` (the run's segments into one, at its end)
     """
 
@@ -80,7 +85,8 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                     batch_size: int = DEFAULT_BATCH_SIZE, report: IngestReport | None = None,
                     on_batch: Callable[[IngestReport], None] | None = None,
                     strict: bool = False,
-                    on_merge: Callable[[], None] | None = None) -> IngestReport:
+                    on_merge: Callable[[], None] | None = None,
+                    on_article: Callable[[Article], None] | None = None) -> IngestReport:
     """Write *articles* in batches of *batch_size*, one commit per batch.
 
     The writer's lock is held from the first batch to the last; then the segments the run
@@ -89,6 +95,7 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
     :param articles: articles, possibly interleaved with input errors to record
     :param on_batch: called after each commit (for progress)
     :param on_merge: called before the run's segments are merged (for progress)
+    :param on_article: called with each article once written, before its batch commits
     :param strict: raise the first input error instead of recording it
     :raises IngestInterrupted: on Ctrl-C, after cancelling the batch in flight; its
         ``report`` counts what was committed
@@ -103,7 +110,7 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
             if counts.added or counts.replaced:
                 report.commits += 1
 
-        writer.write(batch, on_commit=committed)
+        writer.write(batch, on_commit=committed, on_article=on_article)
         if on_batch:
             on_batch(report)
 
@@ -178,21 +185,49 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
         else:
             inputs.append(item)
     total = sum(i.size for i in inputs)
-    done = 0
+    done = 0  # bytes of the files read to their end
     files_done = 0
+    # Per-article progress: where in the input each article of the batch in flight ends, so
+    # that the bar moves as articles are written, through one large file too.
+    ends: dict[int, int] = {}
+    read_upto = 0  # the input position after the last article read
+    written_upto = 0  # ... after the last article written or committed
+    in_flight = 0  # articles written in the batch not committed yet
 
-    def tick(_: IngestReport | None = None, stage: str = "indexing") -> None:
+    def tick(stage: str = "indexing") -> None:
         if progress:
-            progress(Progress(done, total, report.articles, files_done, len(inputs), stage))
+            progress(Progress(written_upto, total, report.articles + in_flight, files_done,
+                              len(inputs), stage))
+
+    def written(article: Article) -> None:
+        nonlocal written_upto, in_flight
+        written_upto = max(written_upto, ends.pop(id(article), written_upto))
+        in_flight += 1
+        tick()
+
+    def committed(_: IngestReport) -> None:
+        nonlocal written_upto, in_flight
+        ends.clear()  # the batch is dealt with: skipped articles too
+        written_upto, in_flight = max(written_upto, read_upto), 0
+        tick()
 
     def stream() -> Iterator[Article | InputError]:
-        nonlocal done, files_done
+        nonlocal done, files_done, read_upto
         for item in inputs:
-            yield from read_input(item, stdin=stdin)
+            source: list[BinaryIO] = []
+            for found in read_input(item, stdin=stdin, opened=source.append):
+                if isinstance(found, Article):
+                    f = source[0] if source else None
+                    # Standard input has no size: its bytes are not counted.
+                    at = (min(f.tell(), item.size) if item.size and f is not None
+                          and not f.closed else item.size)
+                    read_upto = ends[id(found)] = done + at
+                yield found
             done += item.size
+            read_upto = max(read_upto, done)
             files_done += 1
             report.files += 1
-            tick()
 
-    return ingest_articles(writer, stream(), batch_size, report, on_batch=tick, strict=strict,
-                           on_merge=lambda: tick(stage="merging"))
+    return ingest_articles(writer, stream(), batch_size, report, on_batch=committed,
+                           strict=strict, on_merge=lambda: tick(stage="merging"),
+                           on_article=written)

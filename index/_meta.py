@@ -33,19 +33,27 @@ def read_meta(directory: str | os.PathLike) -> IndexMeta:
     path = Path(directory) / META_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise IndexNotFoundError(
-            f"no searchlib index at {directory} (create one with: searchlib index PATH... "
-            f"--index {directory})") from None
+            f"no searchlib index at {directory} (create one and add articles first)") from None
     except (OSError, ValueError) as e:
         raise IndexVersionError(f"{path}: unreadable index metadata ({e})") from None
     version = raw.get("schema_version") if isinstance(raw, dict) else None
     if version != SCHEMA_VERSION:
-        raise IndexVersionError(
-            f"{directory}: index schema version {version!r} is not supported by this "
-            f"searchlib (it reads version {SCHEMA_VERSION}); re-index the articles into a "
-            "new index")
+        raise IndexVersionError(_version_message(directory, version))
     return IndexMeta(schema_version=version, extractor=str(raw.get("extractor", "rules")))
+
+
+def _version_message(directory: str | os.PathLike, version: object) -> str:
+    """One line: which version the index has, and how to rebuild it for this release."""
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        return (f"{directory}: index schema version {version} is newer than this searchlib "
+                f"reads ({SCHEMA_VERSION}); upgrade searchlib to open it")
+    # Only the release that wrote an index can read it, so the export runs with that one.
+    return (f"{directory}: index schema version {version!r}, this searchlib reads version "
+            f"{SCHEMA_VERSION}; rebuild it, exporting with the searchlib that wrote it: "
+            f"searchlib export --index {directory} | searchlib index - --format jsonl "
+            "--index NEW")
 
 
 def write_meta(directory: str | os.PathLike, meta: IndexMeta) -> None:

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -96,11 +96,16 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
             yield InputError(path, "no such file or directory")
 
 
-def read_input(item: InputFile, stdin: BinaryIO | None = None) -> Iterator[Article | InputError]:
+def read_input(item: InputFile, stdin: BinaryIO | None = None,
+               opened: Callable[[BinaryIO], None] | None = None
+               ) -> Iterator[Article | InputError]:
     """Read one input file, yielding its articles and the errors found on the way.
 
     JSON Lines and CSV files are read line by line, so a file of millions of articles is
     never held in memory whole; a text file is one article and is read at once.
+
+    :param opened: called with the stream a JSON Lines or CSV file is read from, so that
+        the caller can follow its position (the progress bar)
     """
     try:
         if item.path == "-":
@@ -110,6 +115,8 @@ def read_input(item: InputFile, stdin: BinaryIO | None = None) -> Iterator[Artic
                 data = f.read()
         else:
             with open(item.path, "rb") as f:
+                if opened:
+                    opened(f)
                 yield from _read_stream(item, f)
             return
     except OSError as e:

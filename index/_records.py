@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from searchlib._errors import InputError
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
 
 
 @dataclass
@@ -20,7 +25,9 @@ class Article:
     :param title: the headline; stored as paragraph 0
     :param paragraphs: the body paragraphs, numbered from 1 in the index
     :param id: the article id; readers fill it from ``id``, else ``url``, else the file
-    :param date: publication date, or ``None`` when unknown
+    :param date: publication date, or ``None`` when unknown; a ``YYYY-MM-DD`` string (or
+        an ISO date-time) is read as its day
+    :raises InputError: when a field has the wrong type, or *date* is not a real day
     """
 
     title: str
@@ -30,6 +37,23 @@ class Article:
     source: str | None = None
     url: str | None = None
 
+    def __post_init__(self) -> None:
+        # Checked here, where the caller can see which article is wrong, rather than as an
+        # AttributeError deep in the writer.
+        where = f"article {(self.id or self.title)!r}"[:60]
+        if not isinstance(self.title, str):
+            raise InputError(where, f"title must be a string, not {type(self.title).__name__}")
+        if isinstance(self.paragraphs, tuple):
+            self.paragraphs = list(self.paragraphs)
+        if not isinstance(self.paragraphs, list) or not all(
+                isinstance(p, str) for p in self.paragraphs):
+            raise InputError(where, "paragraphs must be a list of strings")
+        for name in ("id", "source", "url"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise InputError(where, f"{name} must be a string, not {type(value).__name__}")
+        self.date = _day(self.date, where)
+
     def content_hash(self) -> str:
         """A digest of everything that is indexed, to skip unchanged articles on re-index."""
         h = hashlib.blake2b(digest_size=16)
@@ -38,6 +62,26 @@ class Article:
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\0")
         return h.hexdigest()
+
+
+def _day(value: object, where: str) -> dt.date | None:
+    """An article's date from a date, a datetime (its day) or a ``YYYY-MM-DD`` string."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        m = _ISO_DAY.fullmatch(value.strip())
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                raise InputError(where, f"date {value!r} is not a real day") from None
+        raise InputError(where, f"date {value!r} is not YYYY-MM-DD")
+    raise InputError(where, f"date must be a date or a YYYY-MM-DD string, not "
+                     f"{type(value).__name__}")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,16 @@ def _name_analyzer():
 def _text_field(analyzer) -> fields.TEXT:
     """A TEXT field with positions (for phrases) in :class:`CompactPositions`."""
     field = fields.TEXT(analyzer=analyzer, phrase=True)
+    assert field.format is not None  # a TEXT field always has one
     field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
+def _article_id_field() -> fields.ID:
+    """An ID field whose column is a :class:`RefColumn`: each id repeats on every paragraph,
+    and the column stores each value once."""
+    field = fields.ID()
+    field.set_sortable(RefColumn())  # Whoosh's ``sortable=`` takes a column too, untyped
     return field
 
 
@@ -68,7 +77,7 @@ def build_schema() -> fields.Schema:
     entity_fields = {kind: _text_field(_name_analyzer()) for kind in KINDS}
     return fields.Schema(
         # Each article id repeats on every paragraph: the column stores each value once.
-        **{ARTICLE_ID: fields.ID(sortable=RefColumn())},
+        **{ARTICLE_ID: _article_id_field()},
         # Few precision tiers: paragraph numbers are only matched exactly (0: the headline).
         **{PARAGRAPH: fields.NUMERIC(sortable=True, shift_step=16)},
         **{TITLE: _text_field(text_analyzer)},

@@ -10,6 +10,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from searchlib.index._documents import DocumentReader
 from searchlib.index._engine.codec import CompactCodec
@@ -23,12 +24,13 @@ from searchlib.index._format import (
     encode_entity_column,
     join_names,
 )
-from searchlib.index._records import Article, Entity
-from searchlib.index.entities._base import Extractor
+from searchlib.index._records import Article, Entity, EntityFinder
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
-from searchlib._errors import IndexLockedError
+from searchlib._errors import IndexLockedError, InputError
+
+_Counts = TypeVar("_Counts", bound="BatchCounts")
 
 
 @dataclass
@@ -40,7 +42,7 @@ class BatchCounts:
     skipped: int = 0
     paragraphs: int = 0
 
-    def __iadd__(self, other: BatchCounts) -> BatchCounts:
+    def __iadd__(self: _Counts, other: BatchCounts) -> _Counts:
         self.added += other.added
         self.replaced += other.replaced
         self.skipped += other.skipped
@@ -53,9 +55,8 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
 
     :param entities: one entity list per paragraph, headline first
     """
-    assert article.id, "readers give every article an id"
     texts = [article.title, *article.paragraphs]
-    common: dict = {"article_id": article.id, "title": article.title}
+    common: dict = {"article_id": _article_id(article), "title": article.title}
     if article.date is not None:
         common["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
     if article.source:
@@ -77,20 +78,33 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
     return docs
 
 
+def _article_id(article: Article) -> str:
+    """The id of an article to write; the readers and ``check_articles`` give every one an id.
+
+    :raises InputError: for an article without one
+    """
+    if not article.id:
+        raise InputError(f"article {article.title[:40]!r}", "has no id")
+    return article.id
+
+
 @contextlib.contextmanager
 def _sigint_deferred() -> Iterator[None]:
     """Hold back Ctrl-C while a commit runs and is recorded, then raise it: the caller then
     knows for sure whether the batch was committed. SIGTERM is held back the same way when
-    its handler raises KeyboardInterrupt too (the CLI's). Only the main thread receives
-    signals; elsewhere, or when someone else installed their own handlers, this does
-    nothing."""
+    its handler raises KeyboardInterrupt too (the CLI's). A handler of one's own is held
+    back when it says it raises KeyboardInterrupt (a true ``raises_keyboard_interrupt``
+    attribute, as the CLI's has). Only the main thread receives signals; elsewhere, or when
+    someone else installed other handlers, this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
     previous = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) is signal.default_int_handler:
+        handler = signal.getsignal(signum)
+        if (handler is signal.default_int_handler
+                or getattr(handler, "raises_keyboard_interrupt", False)):
             previous[signum] = signal.signal(signum, lambda n, frame: caught.append(n))
     try:
         yield
@@ -135,7 +149,7 @@ class ArticleWriter:
         two where the machine has two cores
     """
 
-    def __init__(self, ix: FileIndex, extractor: Extractor | None, wait: float = 5.0,
+    def __init__(self, ix: FileIndex, extractor: EntityFinder | None, wait: float = 5.0,
                  limitmb: int = 128, procs: int | None = None) -> None:
         self.ix = ix
         self.extractor = extractor
@@ -159,7 +173,8 @@ class ArticleWriter:
             self._lock = None
 
     def write(self, articles: Sequence[Article],
-              on_commit: Callable[[BatchCounts], None] | None = None) -> BatchCounts:
+              on_commit: Callable[[BatchCounts], None] | None = None,
+              on_article: Callable[[Article], None] | None = None) -> BatchCounts:
         """Index *articles* (later duplicates of an id win) and commit.
 
         On an exception before the commit, Ctrl-C included, nothing of this batch is
@@ -167,11 +182,13 @@ class ArticleWriter:
 
         :param on_commit: called with the counts once the batch is committed (or found to
             need no commit), before a held-back Ctrl-C is raised
+        :param on_article: called with each changed article once it is written (not yet
+            committed), for progress
         """
         counts = BatchCounts()
-        batch = {a.id: a for a in articles}
+        batch = {_article_id(a): a for a in articles}
         counts.skipped += len(articles) - len(batch)  # superseded within this batch
-        changed, replacing = self._changed(list(batch.values()), counts)
+        changed, replacing = self._changed(batch, counts)
         if not changed:
             if on_commit:
                 on_commit(counts)
@@ -190,6 +207,8 @@ class ArticleWriter:
                 for doc in article_documents(article, entities):
                     writer.add_document(**doc)
                 counts.paragraphs += 1 + len(article.paragraphs)
+                if on_article:
+                    on_article(article)
         except BaseException:
             writer.cancel()
             raise
@@ -238,23 +257,27 @@ class ArticleWriter:
             writer.commit(mergetype=tiered_merge)
         return n
 
-    def _changed(self, articles: list[Article], counts: BatchCounts
+    def _changed(self, batch: dict[str, Article], counts: BatchCounts
                  ) -> tuple[list[Article], set[str]]:
-        """Split off unchanged articles; return the rest and the ids already indexed."""
+        """Split off unchanged articles; return the rest and the ids already indexed.
+
+        :param batch: the articles by id
+        """
         if self.ix.doc_count_all() == 0:
-            return articles, set()
-        changed, replacing = [], set()
+            return list(batch.values()), set()
+        changed: list[Article] = []
+        replacing: set[str] = set()
         with self.ix.searcher() as s:
             docs = DocumentReader(s)
-            for a in articles:
-                header = docs.header(a.id)
+            for aid, a in batch.items():
+                header = docs.header(aid)
                 if header is None:
                     changed.append(a)
                 elif header.get("hash") == a.content_hash():
                     counts.skipped += 1
                 else:
                     changed.append(a)
-                    replacing.add(a.id)
+                    replacing.add(aid)
         return changed, replacing
 
     def _writer(self, parallel: bool = False):
@@ -285,6 +308,5 @@ class ArticleWriter:
         folder = self.ix.storage.folder
         return IndexLockedError(
             f"{folder}: another process is writing to this index (lock "
-            f"{folder}/{self.ix.indexname}_WRITELOCK, waited {self.wait:g}s); let it finish, "
-            "or pass --wait SECONDS to wait longer (an OS lock: it goes when that process "
-            "ends)")
+            f"{folder}/{self.ix.indexname}_WRITELOCK, waited {self.wait:g}s); let it finish "
+            "or wait longer (an OS lock: it goes when that process ends)")

@@ -9,7 +9,7 @@
 
 from importlib import metadata as _metadata
 
-from searchlib._api import Index
+from searchlib._api import Index, extract_entities
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
@@ -22,6 +22,7 @@ from searchlib._errors import (
     QueryError,
     QueryTimeoutError,
     SearchlibError,
+    UsageError,
 )
 from searchlib._facets import EntityCount
 from searchlib._filters import Filters
@@ -29,7 +30,7 @@ from searchlib._results import ArticleView, Context, Facet, Hit, Paragraph, Resu
 from searchlib.index._ingest import DEFAULT_BATCH_SIZE, IngestReport, Progress
 from searchlib.index._records import Article
 from searchlib.index._storage import DEFAULT_INDEX, resolve_index_path
-from searchlib.index.entities import Entity, extract_entities
+from searchlib.index.entities import Entity
 
 try:
     # One source for the version: setup.cfg, through the installed package's metadata.
@@ -65,6 +66,7 @@ __all__ = [
     "Results",
     "SearchlibError",
     "Stats",
+    "UsageError",
     "extract_entities",
     "resolve_index_path",
 ]

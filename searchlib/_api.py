@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from searchlib import _arguments as check
+from searchlib._arguments import engine_errors
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
-    SearchlibError,
+    IndexNotFoundError,
+    InputError,
+    UsageError,
 )
 from searchlib._export import article_records, matching_article_ids
 from searchlib._facets import EntityCount, FacetTable
@@ -51,16 +56,19 @@ from searchlib.index._ingest import (
     ingest_paths,
 )
 from searchlib.index._meta import META_FILE, IndexMeta, write_meta
+from searchlib.index._readers import FORMATS
 from searchlib.index._records import Article
 from searchlib.index._storage import (
+    NewIndex,
     create_files,
     dir_size,
     open_files,
     resolve_index_path,
 )
 from searchlib.index._writer import ArticleWriter
-from searchlib.index.entities import get_extractor
-from searchlib.index.entities._base import Extractor, check_extractor_name
+from searchlib.index.entities import Entity, get_extractor
+from searchlib.index.entities import extract_entities as _extract_entities
+from searchlib.index.entities._base import Extractor
 
 
 class Index:
@@ -78,9 +86,14 @@ class Index:
         self._parser = QueryParser(ix.schema)
         self._lock = threading.RLock()
         self._searcher = None
-        self._facets: FacetTable | None = None
-        self._docs: DocumentReader | None = None
+        # The readers of the current searcher; None until _current() has made them.
+        self._facet_table: FacetTable | None = None
+        self._doc_reader: DocumentReader | None = None
         self._extractor: Extractor | None = None
+        # Set for an index this object created and nothing has been committed to yet: a
+        # strict ingest or an extractor that fails there takes the whole index away again.
+        self._new: NewIndex | None = None
+        self._removed = False
 
     # -- opening -------------------------------------------------------------------------
 
@@ -103,7 +116,19 @@ class Index:
         :param overwrite: replace an index already at *path* (otherwise that is an error)
         """
         where = resolve_index_path(path)
-        return cls(where, *create_files(where, extractor, overwrite))
+        check.text("extractor", extractor)
+        # Built first: an unknown name, or spaCy not installed, must not leave an index
+        # recorded with an extractor that cannot run.
+        finder = get_extractor(extractor)
+        new = NewIndex.at(where) if not (where / META_FILE).exists() else None
+        try:
+            ix = cls(where, *create_files(where, extractor, overwrite))
+        except BaseException:
+            finder.close()
+            raise
+        ix._extractor = finder
+        ix._new = new
+        return ix
 
     @classmethod
     def open_or_create(cls, path: str | os.PathLike | None = None,
@@ -114,12 +139,17 @@ class Index:
             existing one, it must match the recorded extractor unless the index is empty
         """
         where = resolve_index_path(path)
+        check.text("extractor", extractor, optional=True)
         if not (where / META_FILE).exists():
             return cls.create(where, extractor or "rules")
         ix = cls.open(where)
         if extractor and extractor != ix.meta.extractor:
             if ix._ix.doc_count() == 0:
-                check_extractor_name(extractor)
+                try:  # built before it is recorded, as in create()
+                    ix._extractor = get_extractor(extractor)
+                except BaseException:
+                    ix.close()
+                    raise
                 ix.meta.extractor = extractor
                 write_meta(where, ix.meta)
             else:
@@ -148,12 +178,40 @@ class Index:
     # -- writing -------------------------------------------------------------------------
 
     def _writer(self, wait: float) -> ArticleWriter:
-        # The extractor is built on first write only: a model load is costly, and
-        # search-only use never needs it.
+        if self._removed:
+            # Its first ingest failed and took it away: make it anew, empty.
+            self._new = NewIndex.at(self.path)
+            self._ix, self.meta = create_files(self.path, self.meta.extractor)
+            self._parser = QueryParser(self._ix.schema)
+            self._removed = False
+        # An opened index builds its extractor on first write only: a model load is
+        # costly, and search-only use never needs it.
         if self._extractor is None:
             self._extractor = get_extractor(self.meta.extractor)
         return ArticleWriter(self._ix, self._extractor, wait=wait)
 
+    def _require_present(self) -> None:
+        if self._removed:
+            raise IndexNotFoundError(f"{self.path}: the index was removed when its first "
+                                     "ingest failed; add articles to create it again")
+
+    @contextlib.contextmanager
+    def _first_write(self) -> Iterator[None]:
+        """Take a new index away again when its first ingest fails for want of input
+        (a strict ingest's first bad line) or of an extractor (a model that cannot load):
+        neither may leave a new, empty index behind."""
+        try:
+            yield
+        except (InputError, ExtractorError):
+            if self._new is not None and self._ix.doc_count_all() == 0:
+                self.close()
+                self._new.remove()
+                self._removed = True
+            raise
+        if self._new is not None and self._ix.doc_count_all() > 0:
+            self._new = None  # it holds articles now: no longer new
+
+    @engine_errors
     def add_paths(self, paths: Iterable[str | os.PathLike], format: str = "auto",
                   progress: Callable[[Progress], None] | None = None,
                   batch_size: int = DEFAULT_BATCH_SIZE, wait: float = 5.0,
@@ -172,26 +230,43 @@ class Index:
             :class:`InputError`, leaving the index untouched
         :raises IndexLockedError: when another writer holds the lock for *wait* seconds
         :raises IngestInterrupted: on Ctrl-C, after committing the finished batches
+        :raises UsageError: for an argument of the wrong type or out of range
         """
-        return ingest_paths(self._writer(wait), [str(p) for p in paths], format, progress,
-                            batch_size, stdin, strict=strict)
+        files = check.paths(paths)
+        check.choice("format", format, ("auto", *FORMATS))
+        check.callback("progress", progress)
+        check.count("batch_size", batch_size, 1)
+        check.seconds("wait", wait)
+        with self._first_write():
+            return ingest_paths(self._writer(wait), files, format, progress, batch_size,
+                                stdin, strict=strict)
 
+    @engine_errors
     def add_articles(self, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE,
                      wait: float = 5.0) -> IngestReport:
         """Index :class:`Article` records; an article with a known id replaces the old one.
 
         An article over the size limits is recorded in the report's ``errors``.
         """
-        return ingest_articles(self._writer(wait), check_articles(articles), batch_size)
+        check.count("batch_size", batch_size, 1)
+        check.seconds("wait", wait)
+        items = check.articles(articles)
+        with self._first_write():
+            return ingest_articles(self._writer(wait), check_articles(items), batch_size)
 
+    @engine_errors
     def delete(self, article_id: str, wait: float = 5.0) -> int:
         """Delete every paragraph of an article; returns how many were deleted (0: none)."""
+        check.text("article_id", article_id)
+        check.seconds("wait", wait)
+        self._require_present()
         return ArticleWriter(self._ix, None, wait=wait).delete(article_id)
 
     # -- reading -------------------------------------------------------------------------
 
     def _current(self):
         """The long-lived searcher, refreshed when another commit has landed."""
+        self._require_present()
         # A whole new searcher, not Searcher.refresh(): refresh reuses segment readers and
         # with them the old deletion state, so deleted paragraphs would still be found.
         if self._searcher is None or (self._ix.latest_generation()
@@ -199,17 +274,31 @@ class Index:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher = self._ix.searcher()
-            self._facets = None
-        if self._facets is None:
-            self._facets = FacetTable(self._searcher.reader())
-            self._docs = DocumentReader(self._searcher)
+            self._facet_table = None
+        if self._facet_table is None:
+            self._facet_table = FacetTable(self._searcher.reader())
+            self._doc_reader = DocumentReader(self._searcher)
         return self._searcher
 
+    @property
+    def _facets(self) -> FacetTable:
+        """The facet table of the current searcher (call :meth:`_current` first)."""
+        assert self._facet_table is not None, "_current() makes it"
+        return self._facet_table
+
+    @property
+    def _docs(self) -> DocumentReader:
+        """The document reader of the current searcher (call :meth:`_current` first)."""
+        assert self._doc_reader is not None, "_current() makes it"
+        return self._doc_reader
+
+    @engine_errors
     def article(self, article_id: str) -> ArticleView:
         """The whole article with this id, paragraphs in order.
 
         :raises ArticleNotFoundError: if no such article is indexed
         """
+        check.text("article_id", article_id)
         with self._lock:
             s = self._current()
             docs = sorted((self._docs.paragraph(n) for n in
@@ -224,8 +313,10 @@ class Index:
             paragraphs=[Paragraph(d["paragraph"], d["text"], entity_names(d["entities"]))
                         for d in docs])
 
+    @engine_errors
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """One paragraph by its id (``<article id>#<n>``)."""
+        check.text("paragraph_id", paragraph_id)
         with self._lock:
             self._current()
             doc = self._docs.paragraph(self._paragraph_docnum(paragraph_id))
@@ -245,6 +336,7 @@ class Index:
             raise ArticleNotFoundError(f"no paragraph with id {paragraph_id!r}")
         return docnum
 
+    @engine_errors
     def stats(self) -> Stats:
         """Article and paragraph counts, size on disk, extractor and schema version."""
         with self._lock:
@@ -256,6 +348,7 @@ class Index:
                      size_bytes=size, extractor=self.meta.extractor,
                      schema_version=self.meta.schema_version)
 
+    @engine_errors
     def entities(self, query: str | None = None, kind: str | None = None, top: int = 20
                  ) -> list[EntityCount]:
         """The most frequent entities over the whole index, or over paragraphs matching *query*.
@@ -264,8 +357,9 @@ class Index:
         :param top: how many names to return
         :returns: names with their paragraph ``count`` and number of ``articles``, most first
         """
-        if kind is not None and kind not in KINDS:
-            raise SearchlibError(f"unknown entity kind {kind!r} (kinds: {', '.join(KINDS)})")
+        check.text("query", query, optional=True)
+        check.choice("kind", kind, KINDS, optional=True)
+        check.count("top", top, 1)
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
@@ -273,6 +367,7 @@ class Index:
                        else s.docs_for_query(q))
             return self._facets.top(docnums, [kind] if kind else KINDS, top)
 
+    @engine_errors
     def search(self, query: str = "", limit: int = 10, page: int = 1, facets: int = 10, *,
                person: str | Iterable[str] | None = None,
                place: str | Iterable[str] | None = None,
@@ -302,11 +397,13 @@ class Index:
         :param context: attach this many paragraphs before and after each hit
         :param suggest: when there are fewer than three hits, look for a corrected query
         :raises QueryError: when the query, a filter or the sort cannot be understood
+        :raises UsageError: for a limit or page below 1, negative facets or context, or an
+            argument of the wrong type
         """
-        if limit < 1 or page < 1:
-            raise ValueError("limit and page must be at least 1")
-        if context < 0:
-            raise ValueError("context must not be negative")
+        check.count("limit", limit, 1)
+        check.count("page", page, 1)
+        check.count("facets", facets, 0)
+        check.count("context", context, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         start, stop = (page - 1) * limit, page * limit
@@ -333,7 +430,8 @@ class Index:
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
-            facet_counts = {}
+            # Always the three kinds, empty lists when nothing matched (or facets=0).
+            facet_counts: dict[str, list[Facet]] = {kind: [] for kind in KINDS}
             if facets and total:
                 counts = self._facets.count(results.docs())
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
@@ -351,11 +449,15 @@ class Index:
     def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
               ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
         """Parse the query and filters of a search: (query, filters, filter query, order)."""
+        check.text("query", query)
+        check.text("sort", sort, optional=True)
+        check.filters(person, place, org, since, until, source)
         q = self._parser.parse(query)
         wanted = Filters.of(person=person, place=place, org=org, since=since, until=until,
                             source=source)
         return q, wanted, build_filter(self._ix.schema, wanted), resolve_sort(sort, q)
 
+    @engine_errors
     def iter_hits(self, query: str = "", *, person: str | Iterable[str] | None = None,
                   place: str | Iterable[str] | None = None,
                   org: str | Iterable[str] | None = None,
@@ -372,10 +474,12 @@ class Index:
         :raises QueryError: when the query, a filter or the sort cannot be understood
             (raised on the first ``next()``)
         """
+        check.count("context", context, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
         # thread while this generator is suspended between hits.
+        self._require_present()
         s = self._ix.searcher()
         try:
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
@@ -383,6 +487,7 @@ class Index:
         finally:
             s.close()
 
+    @engine_errors
     def similar(self, paragraph_id: str, limit: int = 10) -> list[Hit]:
         """The paragraphs most like one paragraph, those of other articles first.
 
@@ -393,13 +498,14 @@ class Index:
         :param limit: how many at most
         :raises ArticleNotFoundError: if there is no such paragraph
         """
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        check.text("paragraph_id", paragraph_id)
+        check.count("limit", limit, 1)
         with self._lock:
             s = self._current()
             found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
             return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
 
+    @engine_errors
     def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,
                         place: str | Iterable[str] | None = None,
                         org: str | Iterable[str] | None = None,
@@ -414,8 +520,29 @@ class Index:
         """
         q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
                                             source)
+        self._require_present()
         s = self._ix.searcher()  # its own, as in iter_hits
         try:
             yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
         finally:
             s.close()
+
+
+def extract_entities(paragraphs: Sequence[str], extractor: str = "rules") -> list[list[Entity]]:
+    """Find the entities in the paragraphs of ONE article.
+
+    :param paragraphs: the article's paragraphs in order (headline first, if it is to be
+        searched); names are resolved across them, so "Qin" takes "Qin Gang" from elsewhere
+    :param extractor: ``"rules"`` (default) or ``"spacy"``
+    :returns: for each paragraph, its entities with offsets into that paragraph
+    :raises UsageError: when *paragraphs* is not a list of strings
+    :raises ExtractorError: when the extractor is unknown or cannot be loaded
+    """
+    if isinstance(paragraphs, str) or not isinstance(paragraphs, Iterable):
+        raise UsageError("paragraphs must be a list of strings (one per paragraph), not "
+                         f"{type(paragraphs).__name__}")
+    texts = list(paragraphs)
+    if not all(isinstance(p, str) for p in texts):
+        raise UsageError("paragraphs must be a list of strings")
+    check.text("extractor", extractor)
+    return _extract_entities(texts, extractor)

@@ -27,6 +27,14 @@ class InputError(SearchlibError):
         super().__init__(f"{where}: {message}")
 
 
+class UsageError(SearchlibError, ValueError):
+    """An argument of a library call has the wrong type or an impossible value (a limit of
+    0, a page of -1, a number given as a string). The CLI reports these with exit code 2.
+
+    Also a :class:`ValueError`, which is what such arguments raised before.
+    """
+
+
 class IndexNotFoundError(SearchlibError):
     """No index exists at the given location."""
 

@@ -68,13 +68,13 @@ class FacetTable:
         missing = sorted(d for d in docnums if cache[d] is None)
         for d in missing:
             cache[d] = self._decode(d)
-        return [cache[d] for d in docnums]
+        return [entry for d in docnums if (entry := cache[d]) is not None]
 
     def count(self, docnums: Iterable[int], kinds: Iterable[str] = KINDS
               ) -> dict[str, Counter]:
         """Paragraph counts per canonical name, for each kind."""
         wanted = set(kinds)
-        counters = {kind: Counter() for kind in KINDS if kind in wanted}
+        counters: dict[str, Counter] = {kind: Counter() for kind in KINDS if kind in wanted}
         # Counting in C (Counter over a chain) is several times faster than a Python loop,
         # which matters for searches with tens of thousands of matches.
         keys = self._keys
@@ -103,4 +103,5 @@ class FacetTable:
                                                          if self._articles is not None
                                                          else docnum)
         ranked = sorted(paragraphs, key=lambda c: (-paragraphs[c], -len(articles[c]), keys[c]))
-        return [EntityCount(*keys[c], paragraphs[c], len(articles[c])) for c in ranked[:n]]
+        return [EntityCount(keys[c][0], keys[c][1], paragraphs[c], len(articles[c]))
+                for c in ranked[:n]]

@@ -92,8 +92,10 @@ def _collector(limit: int | None, facet: sorting.FacetType | None, allow: set[in
     Whoosh bug met here, hence ``replace=0``. Score ties are broken by document number,
     so relevance order is total too.
     """
+    found: collectors.Collector
     if facet is not None:
-        found = collectors.SortingCollector(facet, limit=limit)
+        # Whoosh takes limit=None (every match) though its hint says int.
+        found = collectors.SortingCollector(facet, limit=limit)  # type: ignore[arg-type]
     elif limit is None:
         found = collectors.UnlimitedCollector()
     else:

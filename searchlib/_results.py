@@ -55,7 +55,7 @@ class Hit:
     context: Context | None = None
 
     def to_dict(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "id": self.id, "article_id": self.article_id, "title": self.title,
             "date": _iso(self.date), "paragraph": self.paragraph, "text": self.text,
             "highlight": self.highlight, "score": round(self.score, 6),
@@ -89,6 +89,8 @@ class Results:
     :param total: matching paragraphs, or with ``by_article`` matching articles
     :param total_paragraphs: with ``by_article``, the matching paragraphs; else ``None``
     :param sort: the order used: ``relevance``, ``newest`` or ``oldest``
+    :param facets: the most named people, places and organisations over all matches, by
+        kind; always all three kinds, each an empty list when nothing matched
     :param suggestion: a corrected query when this one found nothing or very little
     :param filters: the filters in force, as given
     """
@@ -98,7 +100,8 @@ class Results:
     page: int
     limit: int
     hits: list[Hit]
-    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    facets: dict[str, list[Facet]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS})
     total_paragraphs: int | None = None
     sort: str = "relevance"
     by_article: bool = False

@@ -5,16 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from searchlib.cli import main
+from click.testing import CliRunner
 
 import searchlib
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seed" / "000_1f2fab2566e00ffb.txt"
-WIKINEWS = SHARED / "corpus" / "wikinews"
-EXAMPLES = REPO / "examples"
+from tests.shared import EXAMPLES, SEED
 
 
 @pytest.fixture(autouse=True)
@@ -50,17 +44,6 @@ def examples_index(tmp_path):
     ix.close()
 
 
-def seed_article_id(ix: searchlib.Index) -> str:
-    return ix.search("Taiwan").hits[0].article_id
-
-
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
-    """Invoke the CLI in-process and check its exit code."""
-    result = runner.invoke(main, list(args))
-    assert result.exit_code == code, (result.output, result.exception)
-    return result

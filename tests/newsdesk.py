@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import WIKINEWS
 
 from searchlib import Article, Index
+from tests.shared import WIKINEWS
 
 _WIKINEWS: dict[str, Index] = {}
 

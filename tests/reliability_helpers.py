@@ -1,6 +1,6 @@
 """Shared by the reliability tests: a generated corpus, the installed script, file signals.
 
-Not a test module (no ``test_`` prefix); imported like ``conftest``.
+Not a test module (no ``test_`` prefix); imported as ``tests.reliability_helpers``.
 """
 
 from __future__ import annotations

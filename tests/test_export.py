@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from newsdesk import ids, wikinews_index
 
 from searchlib import Index, QueryError
+from tests.newsdesk import ids, wikinews_index
 
 QUERIES = ["Taiwan", "person:Blinken", "Qin OR semiconductors", "", '"foreign ministry"',
            "place:Beijing date:2023-06"]

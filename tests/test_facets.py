@@ -99,3 +99,17 @@ def test_facets_and_entities_on_an_index_of_several_segments(tmp_path):
     assert people["Joe Biden"].count == 3 and people["Joe Biden"].articles == 3
     facets = ix.search("Paris").facets
     assert [(f.name, f.count) for f in facets["place"]] == [("Paris", 3)]
+
+
+def test_no_hits_still_carry_the_three_facet_kinds(examples_index, runner):
+    empty = {"person": [], "place": [], "org": []}
+    res = examples_index.search("zzzunfindable")
+    assert res.total == 0 and res.facets == empty
+    assert res.to_dict()["facets"] == empty
+    assert examples_index.search("Taiwan", facets=0).facets == empty
+    out = runner.invoke(main, ["search", "zzzunfindable", "--format", "json", "--index",
+                               str(examples_index.path)])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["facets"] == empty
+    found = examples_index.search("Taiwan").facets
+    assert list(found) == ["person", "place", "org"] and found["place"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from newsdesk import DATED, article_ids, dated_index, ids, wikinews_index
 
 from searchlib import Filters, QueryError
 from searchlib._filters import parse_date_bound
+from tests.newsdesk import DATED, article_ids, dated_index, ids, wikinews_index
 
 
 @pytest.mark.parametrize("value, start, end", [

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from newsdesk import dated_index, ids, wikinews_index
 
 from searchlib import Article, Index, QueryError
+from tests.newsdesk import dated_index, ids, wikinews_index
 
 
 def all_pages(ix: Index, query: str, limit: int, **kwargs) -> list[str]:

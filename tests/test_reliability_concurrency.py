@@ -7,7 +7,11 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from reliability_helpers import (
+from whoosh.util.filelock import FileLock
+
+import searchlib
+from searchlib import Article, Index
+from tests.reliability_helpers import (
     TIMEOUT,
     make_corpus,
     prefix_paragraphs,
@@ -16,10 +20,6 @@ from reliability_helpers import (
     stop,
     wait_for_commits,
 )
-from whoosh.util.filelock import FileLock
-
-import searchlib
-from searchlib import Article, Index
 
 N = 3000
 BATCH = 10

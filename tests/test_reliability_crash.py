@@ -8,7 +8,9 @@ import signal
 import subprocess
 
 import pytest
-from reliability_helpers import (
+
+from searchlib import Article, ArticleNotFoundError, Index, IngestInterrupted
+from tests.reliability_helpers import (
     TIMEOUT,
     make_corpus,
     paragraph_count,
@@ -17,8 +19,6 @@ from reliability_helpers import (
     stop,
     wait_for_commits,
 )
-
-from searchlib import Article, ArticleNotFoundError, Index, IngestInterrupted
 
 N = 1500
 BATCH = 10

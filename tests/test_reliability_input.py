@@ -7,12 +7,12 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from reliability_helpers import TIMEOUT, script
 from searchlib.cli import main
 from searchlib.index._readers import MAX_PARAGRAPH_CHARS
 
 import searchlib
 from searchlib import Article, Index
+from tests.reliability_helpers import TIMEOUT, script
 
 GOOD = "date 2023-06-14 Good headline about Taiwan\n\nTaiwan body paragraph.\n"
 BIG = "word " * (3 * 1024 * 1024 // 5)  # one paragraph of 3 MB, no blank line
@@ -151,7 +151,10 @@ def test_strict_library_raises_the_first_input_error(tmp_path):
         with pytest.raises(searchlib.InputError) as info:
             ix.add_paths([bad], strict=True)
         assert info.value.line == 3
-        assert ix.stats().articles == 0
+        # The index was new: strict leaves none behind, as the CLI does.
+        assert not (tmp_path / "ix").exists()
+        with pytest.raises(searchlib.IndexNotFoundError, match="first ingest failed"):
+            ix.stats()
 
 
 # -- bad queries ----------------------------------------------------------------------------

@@ -7,11 +7,11 @@ import json
 import threading
 
 import pytest
-from conftest import seed_article_id
 from searchlib.index._format import SCHEMA_VERSION
 
 import searchlib
 from searchlib import Article, Index
+from tests.shared import seed_article_id
 
 
 def paragraphs(results) -> set[int]:

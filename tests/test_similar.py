@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXAMPLES
-from newsdesk import wikinews_index
 
 from searchlib import Article, ArticleNotFoundError, Index
+from tests.newsdesk import wikinews_index
+from tests.shared import EXAMPLES
 
 
 def test_similar_prefers_other_articles(examples_index):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from newsdesk import wikinews_index
+
+from tests.newsdesk import wikinews_index
 
 
 @pytest.mark.parametrize("query, expected", [

@@ -6,9 +6,9 @@ import csv
 import re
 
 import pytest
-from conftest import WIKINEWS
 
 import searchlib
+from tests.shared import WIKINEWS
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,10 @@ import io
 import json
 
 import pytest
-from conftest import run
 from searchlib.cli import main
 from searchlib.index._format import SCHEMA_VERSION
+
+from tests.shared import run
 
 
 @pytest.fixture

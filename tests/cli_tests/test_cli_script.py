@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+
+from tests.shared import EXAMPLES
 
 
 def script() -> str:

@@ -7,9 +7,10 @@ import io
 import json
 
 import pytest
-from conftest import EXAMPLES, run
 from searchlib.cli import main
 from searchlib.cli._render import CSV_COLUMNS
+
+from tests.shared import EXAMPLES, run
 
 
 @pytest.fixture

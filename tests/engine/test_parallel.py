@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from reliability_helpers import (
+from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
+
+from searchlib import Article, Index, SearchlibError
+from tests.reliability_helpers import (
     TIMEOUT,
     make_corpus,
     paragraph_count,
@@ -19,9 +22,6 @@ from reliability_helpers import (
     wait_for,
     wait_for_commits,
 )
-from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
-
-from searchlib import Article, Index, SearchlibError
 
 pytestmark = pytest.mark.skipif(not parallel_supported(), reason="needs fork()")
 

@@ -1,0 +1,1 @@
+"""Tests of the command line: in-process (CliRunner) and the installed script."""
