@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from searchlib.web import create_app
+from searchlib.web._view import path_id
 from starlette.testclient import TestClient
 from web_helpers import HOSTILE, build_index
 
 import searchlib
-from searchlib.web import create_app
-from searchlib.web._view import path_id
 
 #: What must never appear in a page as written: it would run.
 LIVE = ["<script>alert", "<img src=x", "onerror=alert(2)>", 'href="javascript:',

@@ -8,11 +8,11 @@ import json
 import pytest
 from click.testing import CliRunner
 from searchlib.cli import main
+from searchlib.web import create_app
 from starlette.testclient import TestClient
 from web_helpers import build_index
 
 import searchlib
-from searchlib.web import create_app
 
 
 @pytest.fixture(scope="module")
