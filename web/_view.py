@@ -86,9 +86,12 @@ def histogram(dates: list) -> list[Bar]:
     while months[-1] < dates[-1].date:
         months.append(_next_month(months[-1]))
     top = max(counts.values())
-    step = 100 / len(months)
-    gap = step * 0.15 if len(months) > 1 else 0
+    # At least eight bars' room, so that one or two months are bars, not a block; a short
+    # run of months is centred.
+    step = 100 / max(len(months), 8)
+    gap = step * 0.15
+    left = (100 - step * len(months)) / 2
     # A month with a few matches beside one with thousands still gets a visible sliver.
-    return [Bar(m, n, i * step + gap / 2, step - gap,
+    return [Bar(m, n, left + i * step + gap / 2, step - gap,
                 max(HISTOGRAM_HEIGHT * n / top, 0.8) if n else 0)
             for i, m in enumerate(months) for n in [counts.get(m, 0)]]

@@ -142,6 +142,9 @@ def test_search_page(client):
     assert 'class="facet-link" href="/?q=Taiwan&amp;limit=2&amp;person=' in page or \
         'class="facet-link" href="/?q=Taiwan&amp;person=' in page
     assert 'svg class="histogram"' in page and 'rel="next"' in page
+    # Each month of the histogram is a link that narrows the search to it.
+    assert re.search(r'<a class="month" href="/\?q=Taiwan&amp;since=(\d{4}-\d\d)'
+                     r'&amp;until=\1&amp;limit=2">', page)
     assert 'href="/export/hits.csv?q=Taiwan' in page
 
 
