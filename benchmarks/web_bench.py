@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", type=Path, default=Path("/tmp/searchlib-web-bench-reuters"),
                     help="index to serve (built from Reuters when absent)")
-    ap.add_argument("--repeat", type=int, default=7, help="timed runs per query")
+    ap.add_argument("--repeat", type=int, default=9, help="timed runs per query")
     ap.add_argument("--out", type=Path, help="write the results here as JSON")
     args = ap.parse_args(argv)
 
@@ -113,8 +113,12 @@ def main(argv: list[str] | None = None) -> int:
                    "library_ms": statistics.median(lib) * 1e3,
                    "page_ms": statistics.median(html) * 1e3,
                    "api_ms": statistics.median(js) * 1e3}
-            row["page_overhead_ms"] = row["page_ms"] - row["library_ms"]
-            row["api_overhead_ms"] = row["api_ms"] - row["library_ms"]
+            # Paired: each page view against the library search run just before it, so that
+            # the load of a shared machine drifting between runs cancels out.
+            row["page_overhead_ms"] = statistics.median(
+                h - b for h, b in zip(html, lib, strict=True)) * 1e3
+            row["api_overhead_ms"] = statistics.median(
+                j - b for j, b in zip(js, lib, strict=True)) * 1e3
             rows.append(row)
             print(f"{q.qid:<28} library {row['library_ms']:7.1f} ms  page "
                   f"{row['page_ms']:7.1f} ms  (+{row['page_overhead_ms']:5.1f})  api "

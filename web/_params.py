@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from searchlib.index._format import KINDS
 
@@ -127,21 +128,7 @@ class SearchParams:
 
     def pairs(self) -> list[tuple[str, str]]:
         """The parameters as URL pairs, leaving out defaults (a short, canonical link)."""
-        out: list[tuple[str, str]] = [("q", self.q)] if self.q else []
-        for kind in KINDS:
-            out += [(kind, v) for v in self.names[kind]]
-        for key in ("since", "until", "source", "sort"):
-            if getattr(self, key):
-                out.append((key, getattr(self, key)))
-        if self.limit != 10:
-            out.append(("limit", str(self.limit)))
-        if self.by_article:
-            out.append(("by_article", "1"))
-        if self.context:
-            out.append(("context", str(self.context)))
-        if self.page != 1:
-            out.append(("page", str(self.page)))
-        return out
+        return _pairs(self.__dict__)
 
     def query_string(self, **changes) -> str:
         """The URL query string of these parameters with *changes* applied.
@@ -149,28 +136,44 @@ class SearchParams:
         A change of anything but the page goes back to page 1 (the old page number may not
         exist in the new result).
         """
-        return urlencode(self.changed(**changes).pairs())
-
-    def changed(self, **changes) -> SearchParams:
-        names = {k: list(v) for k, v in self.names.items()}
-        new = SearchParams(q=self.q, names=names, since=self.since, until=self.until,
-                           source=self.source, sort=self.sort, limit=self.limit,
-                           page=self.page, by_article=self.by_article, context=self.context)
-        if "page" not in changes:
-            new.page = 1
-        for key, value in changes.items():
-            setattr(new, key, value)
-        return new
+        # A page has some seventy links: plain dicts, not new SearchParams, keep it cheap.
+        return _encode(_pairs({**self.__dict__, "page": 1, **changes}))
 
     def with_name(self, kind: str, name: str) -> str:
         """The query string with the filter ``kind=name`` added (once)."""
-        names = {k: list(v) for k, v in self.names.items()}
-        if name not in names[kind]:
-            names[kind].append(name)
-        return self.query_string(names=names)
+        if name in self.names[kind]:
+            return self.query_string()
+        return self.query_string(names={**self.names, kind: [*self.names[kind], name]})
 
     def without_name(self, kind: str, name: str) -> str:
         """The query string with the filter ``kind=name`` removed."""
-        names = {k: [v for v in vs if not (k == kind and v == name)]
-                 for k, vs in self.names.items()}
-        return self.query_string(names=names)
+        return self.query_string(names={**self.names,
+                                        kind: [v for v in self.names[kind] if v != name]})
+
+
+#: Each distinct value is quoted once: the links of a page repeat the same few values.
+_quote = lru_cache(maxsize=4096)(quote_plus)
+
+
+def _encode(pairs: list[tuple[str, str]]) -> str:
+    """``urlencode`` of *pairs*."""
+    return "&".join(f"{key}={_quote(value)}" for key, value in pairs)
+
+
+def _pairs(v: dict) -> list[tuple[str, str]]:
+    """URL pairs of :class:`SearchParams` fields given as a dict, defaults left out."""
+    out: list[tuple[str, str]] = [("q", v["q"])] if v["q"] else []
+    for kind in KINDS:
+        out += [(kind, name) for name in v["names"][kind]]
+    for key in ("since", "until", "source", "sort"):
+        if v[key]:
+            out.append((key, v[key]))
+    if v["limit"] != 10:
+        out.append(("limit", str(v["limit"])))
+    if v["by_article"]:
+        out.append(("by_article", "1"))
+    if v["context"]:
+        out.append(("context", str(v["context"])))
+    if v["page"] != 1:
+        out.append(("page", str(v["page"])))
+    return out

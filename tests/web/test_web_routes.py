@@ -232,3 +232,18 @@ def test_index_reused_and_sees_new_commits(index, client):
 def test_hostile_article_is_served(client):
     r = client.get("/api/article/" + HOSTILE.id.replace('"', "%22"))
     assert r.status_code == 200 and r.json()["title"] == HOSTILE.title
+
+
+def test_links_round_trip():
+    from searchlib.web._params import SearchParams
+    from starlette.datastructures import QueryParams
+
+    odd = 'A & B #1 "é" +x/y?'
+    p = SearchParams.parse(QueryParams([("q", 'Taiwan "foreign minister"'), ("page", "3"),
+                                        ("place", "Taiwan"), ("by_article", "on")]))
+    back = SearchParams.parse(QueryParams(p.with_name("person", odd)))
+    assert back.names == {"person": [odd], "place": ["Taiwan"], "org": []}
+    assert back.q == p.q and back.by_article and back.page == 1  # a new filter: page 1
+    assert SearchParams.parse(QueryParams(p.query_string(page=3))).page == 3
+    gone = SearchParams.parse(QueryParams(back.without_name("person", odd)))
+    assert gone.names["person"] == [] and gone.names["place"] == ["Taiwan"]
