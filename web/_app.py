@@ -37,7 +37,7 @@ HTMX_SHA256 = "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
 
 #: Host names a loopback server answers to. Any other Host header is refused (400), so that
 #: a web page elsewhere cannot reach the index through DNS rebinding.
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 #: Everything from this server only, no inline script or style, never framed.
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
