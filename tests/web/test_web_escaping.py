@@ -7,12 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from searchlib.web import create_app
 from searchlib.web._view import path_id
-from starlette.testclient import TestClient
-from web_helpers import HOSTILE, build_index
-
-import searchlib
+from web_helpers import HOSTILE, web_client
 
 #: What must never appear in a page as written: it would run.
 LIVE = ["<script>alert", "<img src=x", "onerror=alert(2)>", 'href="javascript:',
@@ -21,9 +17,8 @@ LIVE = ["<script>alert", "<img src=x", "onerror=alert(2)>", 'href="javascript:',
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    with searchlib.Index.open(build_index(tmp_path_factory.mktemp("web") / "ix")) as ix:
-        with TestClient(create_app(ix), base_url="http://127.0.0.1") as c:
-            yield c
+    with web_client(tmp_path_factory.mktemp("web") / "ix") as c:
+        yield c
 
 
 def assert_inert(page: str) -> None:

@@ -8,24 +8,18 @@ import json
 import pytest
 from click.testing import CliRunner
 from searchlib.cli import main
-from searchlib.web import create_app
-from starlette.testclient import TestClient
-from web_helpers import build_index
-
-import searchlib
+from web_helpers import web_client
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    ix = searchlib.Index.open(build_index(tmp_path_factory.mktemp("web") / "ix"))
-    yield ix
-    ix.close()
-
-
-@pytest.fixture(scope="module")
-def client(index):
-    with TestClient(create_app(index), base_url="http://127.0.0.1") as c:
+def client(tmp_path_factory):
+    with web_client(tmp_path_factory.mktemp("web") / "ix") as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def index(client):
+    return client.app.state.index
 
 
 def cli(index, *args: str, code: int = 0):

@@ -12,22 +12,20 @@ from searchlib.web import create_app
 from searchlib.web._app import HTMX_FILE, HTMX_SHA256, STATIC
 from searchlib.web._params import MAX_LIMIT, MAX_QUERY
 from starlette.testclient import TestClient
-from web_helpers import HOSTILE, build_index
+from web_helpers import HOSTILE, web_client
 
 import searchlib
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    ix = searchlib.Index.open(build_index(tmp_path_factory.mktemp("web") / "ix"))
-    yield ix
-    ix.close()
+def client(tmp_path_factory):
+    with web_client(tmp_path_factory.mktemp("web") / "ix") as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
-def client(index):
-    with TestClient(create_app(index), base_url="http://127.0.0.1") as c:
-        yield c
+def index(client):
+    return client.app.state.index
 
 
 def a_hit(client, q="Taiwan") -> dict:

@@ -8,6 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,18 @@ def build_index(path: Path) -> Path:
         assert not ix.add_articles([HOSTILE]).errors
         assert not ix.add_articles(MORE).errors
     return path
+
+
+@contextmanager
+def web_client(path: Path) -> Iterator:
+    """Starlette's test client over the app serving a new :func:`build_index` at *path*
+    (as 127.0.0.1, a host the app answers); its index is ``client.app.state.index``."""
+    from searchlib.web import create_app
+    from starlette.testclient import TestClient
+
+    with searchlib.Index.open(build_index(path)) as ix:
+        with TestClient(create_app(ix), base_url="http://127.0.0.1") as client:
+            yield client
 
 
 def script() -> str:
