@@ -302,7 +302,7 @@ class Index:
         :param limit: hits per page
         :param page: 1-based page number; a page past the end is empty
         :param facets: how many top names per entity kind to count over all matches
-            (0 for none)
+            (0 for none, and then no ``dates`` either: matches per month)
         :param person: a name, or several that must all be named (as ``person:`` matches)
         :param place: likewise for places
         :param org: likewise for organisations
