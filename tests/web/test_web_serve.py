@@ -41,6 +41,19 @@ def test_serves_until_ctrl_c(index_path):
         assert srv.stop() == 130
 
 
+def test_open_starts_the_browser_on_the_page(index_path, tmp_path):
+    opened = tmp_path / "opened"
+    opener = tmp_path / "opener"
+    opener.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    opener.chmod(0o755)
+    srv = Server(index_path, "--open", BROWSER=str(opener))  # webbrowser reads $BROWSER
+    try:
+        assert _wait_for(lambda: opened.exists() and opened.read_text().strip())
+        assert opened.read_text().strip() == srv.url + "/"
+    finally:
+        assert srv.stop() == 130
+
+
 def test_without_the_web_extra(index_path):
     # The web extra's packages made unimportable, as in a base install.
     code = ("import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"

@@ -77,10 +77,10 @@ def script() -> str:
 class Server:
     """``searchlib serve --port 0`` in a subprocess, on 127.0.0.1."""
 
-    def __init__(self, index: Path) -> None:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([script(), "serve", "--index", str(index), "--port", "0"],
-                                     stderr=subprocess.PIPE, text=True, env=env)
+    def __init__(self, index: Path, *args: str, **env: str) -> None:
+        self.proc = subprocess.Popen([script(), "serve", "--index", str(index), "--port", "0",
+                                      *args], stderr=subprocess.PIPE, text=True,
+                                     env=dict(os.environ, PYTHONUNBUFFERED="1", **env))
         line = self.proc.stderr.readline()
         if "serving" not in line:
             self.proc.kill()
