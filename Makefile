@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	$(BIN)/searchlib search Qin --index $(DEMO_INDEX)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check searchlib index cli tests benchmarks scripts
+	$(BIN)/ruff check searchlib index cli web tests benchmarks scripts
 
 # mypy cannot follow setuptools' editable import hook (index/ -> searchlib.index, ...), so it
 # checks a staged tree of symlinks laid out as installed: build/typecheck/searchlib/...

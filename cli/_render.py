@@ -10,12 +10,12 @@ from collections.abc import Iterable
 import click
 
 from searchlib import ArticleView, EntityCount, Hit, IngestReport, Results, Stats
+from searchlib._results import HIT_CSV_COLUMNS, hit_csv_row
 
-#: The columns of ``--format csv`` for hits, in order; entity names are joined with "; ".
-#: New columns are only ever appended. ``matching_paragraphs`` (numbers joined with "; ")
-#: is filled with ``--by-article`` and empty otherwise.
-CSV_COLUMNS = ["id", "article_id", "title", "date", "paragraph", "score", "text", "person",
-               "place", "org", "source", "url", "matching_paragraphs"]
+#: The columns of ``--format csv`` for hits, in order (the library's, shared with the web
+#: export): entity names are joined with "; "; new columns are only ever appended.
+#: ``matching_paragraphs`` (numbers joined with "; ") is filled with ``--by-article`` only.
+CSV_COLUMNS = HIT_CSV_COLUMNS
 
 
 def echo_json(data: object) -> None:
@@ -39,11 +39,7 @@ def hits_csv(hits: Iterable[Hit], header: bool = True) -> None:
     if header:
         out.writerow(CSV_COLUMNS)
     for hit in hits:
-        row = hit.to_dict()
-        for kind, names in row.pop("entities").items():
-            row[kind] = "; ".join(names)
-        row["matching_paragraphs"] = "; ".join(map(str, hit.matching_paragraphs or []))
-        out.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        out.writerow(hit_csv_row(hit))
     sys.stdout.flush()
 
 

@@ -11,6 +11,7 @@ from searchlib.cli._app import handle_errors, index_option, main, open_index
 from searchlib import QueryError
 from searchlib._filters import parse_date_bound
 from searchlib._grouping import SORTS
+from searchlib._results import similar_to_dict
 
 
 class DateBound(click.ParamType):
@@ -121,7 +122,7 @@ def similar(paragraph_id, index_path, limit, fmt):
     with open_index(index_path) as ix:
         hits = ix.similar(paragraph_id, limit=limit)
     if fmt == "json":
-        render.echo_json({"paragraph_id": paragraph_id, "hits": [h.to_dict() for h in hits]})
+        render.echo_json(similar_to_dict(paragraph_id, hits))
     elif fmt == "jsonl":
         render.hits_jsonl(hits)
     elif fmt == "csv":

@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from searchlib import _arguments as check
 from searchlib._arguments import engine_errors
+from searchlib._datefacet import date_counts
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
@@ -36,6 +37,7 @@ from searchlib._hits import make_hit, stream_hits
 from searchlib._query import QueryParser, positive_terms
 from searchlib._results import (
     ArticleView,
+    Context,
     Facet,
     Hit,
     Paragraph,
@@ -322,6 +324,20 @@ class Index:
             doc = self._docs.paragraph(self._paragraph_docnum(paragraph_id))
         return Paragraph(doc["paragraph"], doc["text"], entity_names(doc["entities"]))
 
+    def context(self, paragraph_id: str, n: int = 1) -> Context:
+        """The *n* paragraphs before and after one paragraph in its article (never the
+        headline), as a search's ``context=n`` attaches them to its hits.
+
+        :param paragraph_id: ``<article id>#<n>``
+        :raises ArticleNotFoundError: if there is no such paragraph
+        """
+        if n < 0:
+            raise ValueError("context must not be negative")
+        with self._lock:
+            self._current()
+            self._paragraph_docnum(paragraph_id)  # it must exist
+            return context_for(self._docs, *split_paragraph_id(paragraph_id), n)
+
     def _paragraph_docnum(self, paragraph_id: str) -> int:
         """The document number of a paragraph id (call with the lock held, after
         :meth:`_current`).
@@ -381,7 +397,7 @@ class Index:
         :param limit: hits per page
         :param page: 1-based page number; a page past the end is empty
         :param facets: how many top names per entity kind to count over all matches
-            (0 for none)
+            (0 for none, and then no ``dates`` either: matches per month)
         :param person: a name, or several that must all be named (as ``person:`` matches)
         :param place: likewise for places
         :param org: likewise for organisations
@@ -432,16 +448,18 @@ class Index:
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
             # Always the three kinds, empty lists when nothing matched (or facets=0).
             facet_counts: dict[str, list[Facet]] = {kind: [] for kind in KINDS}
+            dates: list = []
             if facets and total:
                 counts = self._facets.count(results.docs())
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
                                 for kind in KINDS}
+                dates = date_counts(s.reader(), results.docs())
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
                                         total_paragraphs or total) if suggest else None)
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
                        by_article=by_article, suggestion=suggestion,
-                       filters=wanted.to_dict())
+                       filters=wanted.to_dict(), dates=dates)
 
     def _hit(self, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
         return make_hit(self._ix.schema, doc, score, terms)

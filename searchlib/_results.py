@@ -83,6 +83,17 @@ class Facet:
 
 
 @dataclass
+class DateCount:
+    """One month (``YYYY-MM``) and the number of matching paragraphs dated in it."""
+
+    date: str
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"date": self.date, "count": self.count}
+
+
+@dataclass
 class Results:
     """One page of hits, the exact total, and entity facets over ALL matches.
 
@@ -93,6 +104,8 @@ class Results:
         kind; always all three kinds, each an empty list when nothing matched
     :param suggestion: a corrected query when this one found nothing or very little
     :param filters: the filters in force, as given
+    :param dates: matching paragraphs per month over ALL matches, oldest first (undated
+        ones are not counted)
     """
 
     query: str
@@ -107,6 +120,7 @@ class Results:
     by_article: bool = False
     suggestion: str | None = None
     filters: dict = field(default_factory=dict)
+    dates: list[DateCount] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
@@ -114,6 +128,7 @@ class Results:
             "hits": [h.to_dict() for h in self.hits],
             "facets": {k: [f.to_dict() for f in v] for k, v in self.facets.items()},
             "sort": self.sort, "suggestion": self.suggestion, "filters": self.filters,
+            "dates": [d.to_dict() for d in self.dates],
         }
         if self.by_article:
             out["by_article"] = True
@@ -175,3 +190,25 @@ class Stats:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def similar_to_dict(paragraph_id: str, hits: list[Hit]) -> dict:
+    """The JSON shape of a similar-paragraphs answer (``searchlib similar --format json``,
+    the web API's ``/api/similar``)."""
+    return {"paragraph_id": paragraph_id, "hits": [h.to_dict() for h in hits]}
+
+
+#: The columns of hits as CSV, in order; entity names and paragraph numbers are joined with
+#: "; ". New columns are only ever appended. ``matching_paragraphs`` is filled for hits of a
+#: search by article and empty otherwise.
+HIT_CSV_COLUMNS = ["id", "article_id", "title", "date", "paragraph", "score", "text",
+                   "person", "place", "org", "source", "url", "matching_paragraphs"]
+
+
+def hit_csv_row(hit: Hit) -> list:
+    """One hit as a CSV row in :data:`HIT_CSV_COLUMNS` order (``None`` as empty)."""
+    row = hit.to_dict()
+    for kind, names in row.pop("entities").items():
+        row[kind] = "; ".join(names)
+    row["matching_paragraphs"] = "; ".join(map(str, hit.matching_paragraphs or []))
+    return ["" if row[c] is None else row[c] for c in HIT_CSV_COLUMNS]
