@@ -8,7 +8,9 @@ and none of them calls a writing method of :class:`searchlib.Index`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from searchlib.web import _api, _pages, _view
@@ -153,12 +155,16 @@ def create_app(index: Index, allowed_hosts: list[str] | None = None) -> Starlett
         Route("/export/articles.jsonl", _api.export_articles),
         Mount("/static", _CachedStatic(directory=STATIC), name="static"),
     ]
+    # Starlette types a handler as taking any Exception; ours take the class they are registered
+    # for, which is what Starlette passes them.
+    handlers: dict[Any, Callable[..., Any]] = {SearchlibError: library_error,
+                                               HTTPException: http_error}
     app = Starlette(
         routes=routes,
         middleware=[Middleware(_SecurityHeaders),
                     Middleware(TrustedHostMiddleware,
                                allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)],
-        exception_handlers={SearchlibError: library_error, HTTPException: http_error})
+        exception_handlers=handlers)
     app.state.index = index
     app.state.templates = templates
     return app
