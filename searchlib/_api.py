@@ -17,6 +17,8 @@ from searchlib._errors import (
     ExtractorError,
     SearchlibError,
 )
+from searchlib._expand import expand_multiterms
+from searchlib._explain import explain, resolved_list
 from searchlib._export import article_records, matching_article_ids
 from searchlib._facets import EntityCount, FacetTable
 from searchlib._filters import Filters, build_filter, highlight_terms
@@ -39,6 +41,7 @@ from searchlib._results import (
     entity_names,
 )
 from searchlib._similar import similar_docs
+from searchlib._snippets import DEFAULT_WORDS
 from searchlib._suggest import suggest as suggest_query
 from searchlib.index._documents import DocumentReader
 from searchlib.index._format import KINDS, split_paragraph_id
@@ -269,6 +272,7 @@ class Index:
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
+            q = expand_multiterms(q, s.reader())[0]
             docnums = (s.reader().all_doc_ids() if isinstance(q, wq.Every)
                        else s.docs_for_query(q))
             return self._facets.top(docnums, [kind] if kind else KINDS, top)
@@ -279,7 +283,8 @@ class Index:
                org: str | Iterable[str] | None = None,
                since: str | dt.date | None = None, until: str | dt.date | None = None,
                source: str | None = None, sort: str | None = None, by_article: bool = False,
-               context: int = 0, suggest: bool = True) -> Results:
+               context: int = 0, suggest: bool = True, snippet: int = DEFAULT_WORDS
+               ) -> Results:
         """Search paragraphs, optionally narrowed by who, where, when and which source.
 
         :param query: Whoosh query syntax (see README); empty matches every paragraph
@@ -301,6 +306,8 @@ class Index:
             ``total_paragraphs`` paragraphs
         :param context: attach this many paragraphs before and after each hit
         :param suggest: when there are fewer than three hits, look for a corrected query
+        :param snippet: each hit's ``snippet`` is the best window of about this many words
+            around its matches (0: no snippets)
         :raises QueryError: when the query, a filter or the sort cannot be understood
         """
         if limit < 1 or page < 1:
@@ -309,10 +316,12 @@ class Index:
             raise ValueError("context must not be negative")
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
+        reading = self._parser.read(query)[1]
         start, stop = (page - 1) * limit, page * limit
         total_paragraphs = None
         with self._lock:
             s = self._current()
+            q, notices = expand_multiterms(q, s.reader())
             docs = self._docs
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
             if by_article:
@@ -323,13 +332,13 @@ class Index:
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
-                    hit = self._hit(docs.paragraph(group.docnum), group.score, terms)
+                    hit = self._hit(docs.paragraph(group.docnum), group.score, terms, snippet)
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
                 results = ranked(s, q, filter_q, order, limit=stop)
                 total = len(results)
-                hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms)
+                hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms, snippet)
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
@@ -343,10 +352,11 @@ class Index:
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
                        by_article=by_article, suggestion=suggestion,
-                       filters=wanted.to_dict())
+                       filters=wanted.to_dict(), resolved=resolved_list(reading, wanted),
+                       notices=notices, explain=explain(query, reading, q, wanted, notices))
 
-    def _hit(self, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
-        return make_hit(self._ix.schema, doc, score, terms)
+    def _hit(self, doc: dict, score: float, terms: set[tuple], snippet: int = 0) -> Hit:
+        return make_hit(self._ix.schema, doc, score, terms, snippet)
 
     def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
               ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
@@ -361,7 +371,8 @@ class Index:
                   org: str | Iterable[str] | None = None,
                   since: str | dt.date | None = None, until: str | dt.date | None = None,
                   source: str | None = None, sort: str | None = None,
-                  by_article: bool = False, context: int = 0) -> Iterator[Hit]:
+                  by_article: bool = False, context: int = 0, snippet: int = DEFAULT_WORDS
+                  ) -> Iterator[Hit]:
         """Every hit of a search, in order, one at a time (no page limit).
 
         Takes the same filters and options as :meth:`search`. Only the ranked document
@@ -378,8 +389,10 @@ class Index:
         # thread while this generator is suspended between hits.
         s = self._ix.searcher()
         try:
+            q = expand_multiterms(q, s.reader())[0]
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
-            yield from stream_hits(s, q, filter_q, order, terms, by_article, context)
+            yield from stream_hits(s, q, filter_q, order, terms, by_article, context,
+                                   snippet)
         finally:
             s.close()
 
@@ -416,6 +429,7 @@ class Index:
                                             source)
         s = self._ix.searcher()  # its own, as in iter_hits
         try:
+            q = expand_multiterms(q, s.reader())[0]
             yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
         finally:
             s.close()
