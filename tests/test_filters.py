@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from newsdesk import DATED, article_ids, dated_index, ids, wikinews_index
 
 from searchlib import Filters, QueryError
+from searchlib._aliases import demonyms
 from searchlib._filters import parse_date_bound
 
 
@@ -136,8 +138,12 @@ def test_wikinews_filters_alone_and_combined(tmp_path_factory):
     by_place = ix.search("", place=place, limit=10_000)
     assert by_place.total == len(by_place.hits) > 100
     assert set(ids(by_place)) == set(ids(ix.search(f'place:"{place}"', limit=10_000)))
-    # a phrase may sit inside a longer name ("United States Virgin Islands"), as in queries
-    assert all(any(place in name for name in h.entities["place"]) for h in by_place.hits)
+    # a phrase may sit inside a longer name ("United States Virgin Islands"), as in queries;
+    # a demonym ("American") counts as a mention of its place
+    said = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, demonyms(place))))
+    assert all(any(place in name for name in h.entities["place"]) or said.search(h.text)
+               for h in by_place.hits)
+    assert any(not any(place in name for name in h.entities["place"]) for h in by_place.hits)
     in_2020 = ix.search("", since="2020", until="2020", limit=10_000)
     assert in_2020.total > 0
     assert all(h.date and h.date.year == 2020 for h in in_2020.hits)
