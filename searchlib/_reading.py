@@ -112,9 +112,20 @@ def _seq(fieldname: str, words: list[str]) -> query.Query:
     return query.Term(fieldname, words[0]) if len(words) == 1 else query.Phrase(fieldname, words)
 
 
-def entity_query(schema, res: Resolved, text_forms: bool = False) -> query.Query:
-    """The paragraphs that name the entity *res*: its canonical name in its field, a
-    place's demonyms in the text and, with *text_forms*, each of its names in the text.
+def _word_like(form: str) -> bool:
+    # "WHO" in the text is the word "who" (and "The Man Who Knew Too Much" is a name):
+    # acronyms that are words stay out. "U.S." is not "us" to the analyzers, and two
+    # letters are rarely words ("US" is the stop word "us", which the text does not hold).
+    return is_acronym(form) and "." not in form and len(form) > 2 and is_common_word(form)
+
+
+def entity_query(schema, res: Resolved, text_forms: bool = True) -> query.Query:
+    """The paragraphs that name the entity *res*: its canonical name in its field, each of
+    its names in the text (unless *text_forms* is false) and a place's demonyms.
+
+    The text forms make a name found where the extractor missed a mention (a headline, a
+    name inside a longer one); the entity field, where the text says it another way
+    ("the minister" resolved to a person).
 
     :param schema: the index schema (its analyzers turn names into terms)
     :param res: the resolved entity
@@ -122,11 +133,16 @@ def entity_query(schema, res: Resolved, text_forms: bool = False) -> query.Query
     """
     text_analyzer, name_analyzer = schema["text"].analyzer, schema[res.kind].analyzer
     parts: list[query.Query] = [_seq(res.kind, _words(name_analyzer, res.name))]
+    forms = sorted(surface_forms(res.name, res.kind) | {res.name})
+    # An acronym inside another name says the entity too ("US Geological Survey", "US
+    # Chess Federation"); the text index cannot say so when the acronym is a stop word.
+    acronyms = {w for form in forms if is_acronym(form) and " " not in form
+                and not _word_like(form) for w in _words(name_analyzer, form)}
+    parts += [query.Term(kind, w) for w in sorted(acronyms) for kind in KINDS]
     words = []
     if text_forms:
-        for form in sorted(surface_forms(res.name, res.kind) | {res.name}):
-            # "WHO" in the text is the word "who": acronyms that are words stay out.
-            if is_acronym(form) and is_common_word(form.replace(".", "")):
+        for form in forms:
+            if _word_like(form):
                 continue
             words.append(_words(text_analyzer, form))
     if res.kind == "place":
@@ -184,7 +200,7 @@ class ReadingPlugin(plugins.Plugin):
                     fields.append(kind)
             parts.append(query.Or(plain))
         if res is not None:
-            parts.append(entity_query(self.schema, res, text_forms=True))
+            parts.append(entity_query(self.schema, res))
             fields += [f for f in (res.kind, "text") if f not in fields]
         if not parts:
             self.reading.words.append(WordNote(word, None, "stop word", []))
@@ -203,9 +219,9 @@ class ReadingPlugin(plugins.Plugin):
             self.reading.words.append(WordNote(name, kind, "words", [kind]))
             return node
         self.reading.words.append(WordNote(name, kind, "name",
-                                           [kind, "text"] if kind == "place" else [kind],
+                                           [kind, "text"],
                                            res))
-        built = _Built(_spanned(entity_query(self.schema, res, text_forms=False), node),
+        built = _Built(_spanned(entity_query(self.schema, res), node),
                        node.startchar, node.endchar)
         built.boost = node.boost
         return built
