@@ -63,7 +63,8 @@ def word(forms: str) -> Pred:
 
 def phrase(*forms: str) -> Pred:
     """Words in sequence; punctuation and stop words may sit between them."""
-    gap = r"(?:\W+(?:%s))*\W+" % "|".join(sorted(STOP_WORDS))
+    stops = "|".join(sorted(STOP_WORDS))
+    gap = rf"(?:\W+(?:{stops}))*\W+"
     rx = re.compile(r"(?<![\w.])" + gap.join(f"(?:{f})" for f in forms) + r"(?![\w])",
                     re.IGNORECASE)
     return lambda t: rx.search(t) is not None
@@ -86,14 +87,13 @@ def names_of(canonical: str, kind: str) -> Pred:
         forms |= {d for d, p in tables.demonyms.items() if p == canonical}
     acronyms = {f for f in forms if f.replace(".", "").isupper()}
     words = forms - acronyms
-    rx_acr = re.compile(r"(?<![\w])(?:%s)(?![\w])" % "|".join(
-        re.escape(a).replace(r"\.", r"\.?") for a in sorted(acronyms, key=len, reverse=True))
-    ) if acronyms else None
+    acr = "|".join(re.escape(a).replace(r"\.", r"\.?")
+                   for a in sorted(acronyms, key=len, reverse=True))
+    rx_acr = re.compile(rf"(?<![\w])(?:{acr})(?![\w])") if acronyms else None
     # The text index stems a plural name as the name ("the Americas").
-    rx_words = re.compile(r"(?<![\w.])(?:%s)s?(?![\w])" % "|".join(
-        r"\W+".join(re.escape(w) for w in f.split()) for f in sorted(words, key=len,
-                                                                     reverse=True)),
-        re.IGNORECASE) if words else None
+    alts = "|".join(r"\W+".join(re.escape(w) for w in f.split())
+                    for f in sorted(words, key=len, reverse=True))
+    rx_words = re.compile(rf"(?<![\w.])(?:{alts})s?(?![\w])", re.IGNORECASE) if words else None
     return lambda t: bool((rx_acr and rx_acr.search(t)) or (rx_words and rx_words.search(t)))
 
 
