@@ -104,6 +104,12 @@ def _spanned(q: query.Query, node: syntax.SyntaxNode) -> query.Query:
     return q
 
 
+def _fields_of(q: query.Query) -> list[str]:
+    """The fields *q* looks in, text first, then the entity kinds."""
+    found = {leaf.fieldname for leaf in q.leaves()}
+    return [f for f in ("text", *KINDS) if f in found]
+
+
 def _words(analyzer, text: str) -> list[str]:
     return [t.text for t in analyzer(text, mode="query")]
 
@@ -189,25 +195,21 @@ class ReadingPlugin(plugins.Plugin):
         res = alias_of_word(word)
         acronym = res is not None and is_acronym(word)
         parts: list[query.Query] = []
-        fields: list[str] = []
         if text_words and not acronym:
             plain = [_seq("text", text_words)]
-            fields.append("text")
             for kind in KINDS:
                 names = _words(self.name_analyzer, word)
                 if names:
                     plain.append(_seq(kind, names))
-                    fields.append(kind)
             parts.append(query.Or(plain))
         if res is not None:
             parts.append(entity_query(self.schema, res))
-            fields += [f for f in (res.kind, "text") if f not in fields]
         if not parts:
             self.reading.words.append(WordNote(word, None, "stop word", []))
             return _Built(query.NullQuery, node.startchar, node.endchar)
         reading = "acronym" if acronym else "alias" if res else "words"
-        self.reading.words.append(WordNote(word, None, reading, fields, res))
         q = parts[0] if len(parts) == 1 else query.Or(parts)
+        self.reading.words.append(WordNote(word, None, reading, _fields_of(q), res))
         built = _Built(_spanned(q, node), node.startchar, node.endchar)
         built.boost = node.boost
         return built
@@ -218,10 +220,8 @@ class ReadingPlugin(plugins.Plugin):
         if res is None:
             self.reading.words.append(WordNote(name, kind, "words", [kind]))
             return node
-        self.reading.words.append(WordNote(name, kind, "name",
-                                           [kind, "text"],
-                                           res))
-        built = _Built(_spanned(entity_query(self.schema, res), node),
-                       node.startchar, node.endchar)
+        q = entity_query(self.schema, res)
+        self.reading.words.append(WordNote(name, kind, "name", _fields_of(q), res))
+        built = _Built(_spanned(q, node), node.startchar, node.endchar)
         built.boost = node.boost
         return built
