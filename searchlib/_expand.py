@@ -22,6 +22,26 @@ _MAX_SCAN = 20_000
 
 _EXPANDED = (query.Wildcard, query.Prefix, query.FuzzyTerm, query.Regex)
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _within_one_edit(reader, field: str, word: str, prefix: int) -> list[str]:
+    """The index terms at most one edit from *word* that keep its first *prefix* letters.
+
+    Generating the few hundred one-edit strings and looking each up is far faster than
+    Whoosh's automaton walk of the field's whole vocabulary (``terms_within``: about 100 ms
+    per field on all of Reuters). Edits are Whoosh's: a letter deleted, inserted or
+    substituted (a transposition is two), from a-z, 0-9 and the word's own letters.
+    """
+    letters = set(_ALPHABET) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {word}
+    edits |= {a + b[1:] for a, b in splits if b}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    head = word[:prefix]
+    return sorted(e for e in edits if e.startswith(head) and (field, e) in reader)
+
 
 def _label(node: query.Query) -> str:
     if isinstance(node, query.FuzzyTerm):
@@ -45,15 +65,18 @@ def expand_multiterms(q: query.Query, reader, cap: int = MAX_EXPANSION
         if not isinstance(node, _EXPANDED):
             return node
         field = node.fieldname
-        found: list[bytes] = []
+        found: list = []
         complete = True
-        for btext in node._btexts(reader):
-            found.append(btext)
-            if len(found) >= _MAX_SCAN:
-                complete = False
-                break
+        if isinstance(node, query.FuzzyTerm) and node.maxdist == 1:
+            found = _within_one_edit(reader, field, node.text, node.prefixlength)
+        else:
+            for btext in node._btexts(reader):
+                found.append(btext)
+                if len(found) >= _MAX_SCAN:
+                    complete = False
+                    break
         if len(found) > cap:
-            found.sort(key=lambda b: -reader.doc_frequency(field, b))
+            found.sort(key=lambda b: (-reader.doc_frequency(field, b), b))
             label = _label(node)
             many = f"{len(found):,}" if complete else f"over {len(found):,}"
             notices.setdefault(label, f"{label} matches {many} words; searched the {cap:,} "

@@ -13,6 +13,14 @@ from searchlib._filters import Filters, resolved_names
 from searchlib._reading import Reading
 
 
+#: The query searched is shown up to this many characters (a capped wildcard is long).
+_MAX_SHOWN = 2_000
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
+
+
 def resolved_list(reading: Reading, filters: Filters) -> list[dict]:
     """Every name read as an alias of an entity: ``{"field", "given", "name", "kind"}``.
 
@@ -45,6 +53,6 @@ def explain(text: str, reading: Reading, q: wq.Query, filters: Filters,
         "stop_words": reading.stop_words,
         "resolved": resolved_list(reading, filters),
         "filters": filters.to_dict(),
-        "searched": str(q),
+        "searched": _cut(str(q)),
         "notices": list(notices),
     }

@@ -33,7 +33,8 @@ class Hit:
     """One matching paragraph.
 
     :param id: the paragraph id, ``<article id>#<paragraph number>``
-    :param highlight: the paragraph with each match wrapped in ``<b>`` and ``</b>``
+    :param highlight: the paragraph HTML-escaped, each match wrapped in ``<b>`` and ``</b>``
+        (no other markup, whatever the text holds)
     :param matches: the ``(start, end)`` character spans of the matches in ``text``
         (``spans`` in JSON)
     :param snippet: the best window of about N words of a long paragraph around its
