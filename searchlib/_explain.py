@@ -12,7 +12,6 @@ from whoosh import query as wq
 from searchlib._filters import Filters, resolved_names
 from searchlib._reading import Reading
 
-
 #: The query searched is shown up to this many characters (a capped wildcard is long).
 _MAX_SHOWN = 2_000
 
