@@ -184,6 +184,8 @@ class ReadingPlugin(plugins.Plugin):
                 group[i] = self.do_reading(parser, node)
             elif type(node) is syntax.WordNode and node.fieldname is None:
                 group[i] = self._bare(node)
+            elif type(node) is plugins.PhrasePlugin.PhraseNode and node.fieldname is None:
+                group[i] = self._phrase(node)
             elif (type(node) in (syntax.WordNode, plugins.PhrasePlugin.PhraseNode)
                   and node.fieldname in KINDS):
                 group[i] = self._entity(node)
@@ -210,6 +212,34 @@ class ReadingPlugin(plugins.Plugin):
         reading = "acronym" if acronym else "alias" if res else "words"
         q = parts[0] if len(parts) == 1 else query.Or(parts)
         self.reading.words.append(WordNote(word, None, reading, _fields_of(q), res))
+        built = _Built(_spanned(q, node), node.startchar, node.endchar)
+        built.boost = node.boost
+        return built
+
+    def _phrase(self, node) -> syntax.SyntaxNode:
+        """A bare phrase holding an acronym the text index cannot hold (``"US sanctions"``):
+        the rest of the phrase in the text, and the entity; Whoosh alone would drop the
+        acronym and find every "sanctions"."""
+        found = [alias_of_word(w.strip(",;:!?\"'()")) for w in node.text.split()]
+        lost = [r for r in found if r is not None and is_acronym(r.given)
+                and not _words(self.text_analyzer, r.given)]
+        if not lost:
+            return node
+        parts = []
+        # What the text analysis keeps decides, as for a bare word: nothing left of the
+        # phrase but the acronym ("US" quoted) is the entity alone.
+        if _words(self.text_analyzer, node.text):
+            for fieldname in ("text", *KINDS):
+                words = _words(self.schema[fieldname].analyzer, node.text)
+                if words:
+                    parts.append(query.Phrase(fieldname, words, slop=node.slop)
+                                 if len(words) > 1 else query.Term(fieldname, words[0]))
+        required = [query.Or(parts)] if parts else []
+        required += [entity_query(self.schema, r) for r in lost]
+        for r in lost:
+            self.reading.words.append(WordNote(r.given, None, "acronym",
+                                               _fields_of(entity_query(self.schema, r)), r))
+        q = required[0] if len(required) == 1 else query.And(required)
         built = _Built(_spanned(q, node), node.startchar, node.endchar)
         built.boost = node.boost
         return built

@@ -4,6 +4,7 @@ and the explanation of it all."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import run
@@ -136,3 +137,15 @@ def test_explain_in_the_library_json_and_cli(runner, examples_index):
     assert "of                   stop word: dropped" in out
     assert "--place US → United States" in out
     assert "Secretary            words; looked up in text, person, place, org" in out
+
+
+def test_a_phrase_holding_a_stop_word_acronym_keeps_the_entity(parser, examples_index):
+    q, reading = parser.read('"US sanctions"')
+    assert isinstance(q, query.And) and ("place", "united") in terms(q)
+    assert [w.word for w in reading.words] == ["US"]
+    assert terms(parser.parse('"US"')) == terms(parser.parse("US"))
+    # on the examples: "U.S. Secretary of State" is the United States and the phrase
+    both = {h.id for h in examples_index.search('"US Secretary of State"').hits}
+    phrase = examples_index.search('"Secretary of State"').hits
+    assert both == {h.id for h in phrase if re.search(r"\bU\.?S\b|United States", h.text)}
+    assert both and len(both) < len(phrase)
