@@ -9,7 +9,9 @@ Whoosh copies each bare word into every default field. It replaces
   "Iran") also means that entity, and an acronym means only that (``WHO`` is the
   organisation, ``who`` a word);
 - a name in an entity field (``place:USA``, ``org:"E.U."``) by its canonical name, and a
-  place by its demonyms too ("Iranian" counts as a mention of Iran).
+  place by its demonyms too ("Iranian" counts as a mention of Iran);
+- a bare phrase holding such an acronym that the text index drops (``"US sanctions"``) by
+  the rest of the phrase and the entity.
 
 The result is a tree of standard Whoosh queries (Term, Phrase, Or, ...); every choice made
 is recorded in a :class:`Reading` for ``--explain``.
@@ -138,7 +140,8 @@ def entity_query(schema, res: Resolved, text_forms: bool = True) -> query.Query:
     :param text_forms: also look for every name of the entity in the paragraph text
     """
     text_analyzer, name_analyzer = schema["text"].analyzer, schema[res.kind].analyzer
-    parts: list[query.Query] = [_seq(res.kind, _words(name_analyzer, res.name))]
+    canonical_words = _words(name_analyzer, res.name)
+    parts: list[query.Query] = [_seq(res.kind, canonical_words)] if canonical_words else []
     forms = sorted(surface_forms(res.name, res.kind) | {res.name})
     # An acronym inside another name says the entity too ("US Geological Survey", "US
     # Chess Federation"); the text index cannot say so when the acronym is a stop word.
