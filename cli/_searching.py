@@ -114,6 +114,9 @@ def search(query, index_path, sort, limit, page, by_article, context, all_hits, 
         render.explain_text(results.explain)
     elif explain and fmt != "json":  # JSON carries it as "explain"
         render.explain_text(results.explain, err=True)
+    if fmt in ("jsonl", "csv"):  # no room for them in the rows: say them on stderr
+        for notice in results.notices:
+            click.echo(f"note: {notice}", err=True)
     if fmt == "json":
         render.echo_json(results.to_dict())
     elif fmt == "jsonl":
