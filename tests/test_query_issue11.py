@@ -40,16 +40,18 @@ def test_us_sanctions_finds_the_paragraphs_that_say_it(wikinews):
     assert any("United States sanctions" in h.text for h in found.hits)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("with_small, without", [
-    ("Trump on Iran", "Trump Iran"),
-    ("the Brexit deal", "Brexit deal"),
-    ("minister of health", "minister health"),
+@pytest.mark.parametrize("corpus, with_small, without", [
+    pytest.param("wikinews", "Trump on Iran", "Trump Iran", marks=pytest.mark.slow),
+    pytest.param("wikinews", "the Brexit deal", "Brexit deal", marks=pytest.mark.slow),
+    pytest.param("wikinews", "minister of health", "minister health", marks=pytest.mark.slow),
+    ("examples_index", "Secretary of State", "Secretary State"),
+    ("examples_index", "Taiwan and Beijing", "Taiwan Beijing"),
 ])
-def test_small_words_change_nothing_on_wikinews(wikinews, with_small, without):
-    got = search(wikinews, with_small)
+def test_small_words_change_nothing(request, corpus, with_small, without):
+    ix = request.getfixturevalue(corpus)
+    got = search(ix, with_small)
     assert got.total > 0
-    assert ids(got) == ids(search(wikinews, without))
+    assert ids(got) == ids(search(ix, without))
 
 
 @pytest.mark.slow
@@ -57,16 +59,6 @@ def test_minister_of_health_is_not_found_through_a_name_holding_of(wikinews):
     # "of" was required in the person field: "Tata Institute of Fundamental Research"
     for hit in search(wikinews, "minister of health").hits:
         assert re.search(r"minist", hit.text, re.I) and re.search(r"health", hit.text, re.I)
-
-
-@pytest.mark.parametrize("with_small, without", [
-    ("Secretary of State", "Secretary State"),
-    ("Taiwan and Beijing", "Taiwan Beijing"),
-])
-def test_small_words_change_nothing_on_the_examples(examples_index, with_small, without):
-    got = search(examples_index, with_small)
-    assert got.total > 0
-    assert ids(got) == ids(search(examples_index, without))
 
 
 def test_us_alone_on_the_seed_finds_its_paragraphs_that_say_us(seed_index):
