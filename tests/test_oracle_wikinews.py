@@ -158,8 +158,9 @@ QUERIES: list[tuple[str, dict, Pred, tuple[str, str] | None]] = [
     # phrases next to operators, in every position
     ('Taiwan OR "foreign ministry"', {},
      any_of(named(("Taiwan", "place")), phrase("foreign", "ministry|ministries")), None),
-    ('"prime minister" NOT Trump', {}, all_of(phrase("prime", "minister|ministers"),
-                                              none_of(TRUMP)), None),
+    ('"state of emergency" NOT coronavirus', {},
+     all_of(phrase("state|states|stated", "emergency|emergencies|emerge|emerges|emerged|emerging"),
+            none_of(CORONAVIRUS)), None),
     ('NOT "prime minister"', {}, none_of(phrase("prime", "minister|ministers")), None),
     ('"climate change" OR "global warming"', {},
      any_of(phrase("climate", "change|changes|changed|changing"),
