@@ -349,11 +349,12 @@ class Index:
                                 for kind in KINDS}
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
                                         total_paragraphs or total) if suggest else None)
+            explained = explain(query, reading, q, wanted, notices, s.reader())
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
                        by_article=by_article, suggestion=suggestion,
                        filters=wanted.to_dict(), resolved=resolved_list(reading, wanted),
-                       notices=notices, explain=explain(query, reading, q, wanted, notices))
+                       notices=notices, explain=explained)
 
     def _hit(self, doc: dict, score: float, terms: set[tuple], snippet: int = 0) -> Hit:
         return make_hit(self._ix.schema, doc, score, terms, snippet)

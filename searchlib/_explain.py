@@ -36,8 +36,18 @@ def resolved_list(reading: Reading, filters: Filters) -> list[dict]:
     return out
 
 
+def _shown(q: wq.Query, reader) -> wq.Query:
+    """*q* without the terms of an ``Or`` that the index does not hold: they match nothing
+    there, and a name's generated forms ("Taiwanian") would only clutter the display."""
+    if isinstance(q, wq.Or):
+        kept = [_shown(c, reader) for c in q.subqueries
+                if not (type(c) is wq.Term and (c.fieldname, c.text) not in reader)]
+        return q.__class__(kept, boost=q.boost) if kept else q.__class__([])
+    return q if q.is_leaf() else q.apply(lambda c: _shown(c, reader))
+
+
 def explain(text: str, reading: Reading, q: wq.Query, filters: Filters,
-            notices: list[str]) -> dict:
+            notices: list[str], reader=None) -> dict:
     """The explanation of one search, JSON-ready.
 
     :param text: the query as typed
@@ -45,7 +55,11 @@ def explain(text: str, reading: Reading, q: wq.Query, filters: Filters,
     :param q: the query searched (after wildcards were expanded)
     :param filters: the search's filters
     :param notices: the search's notices
+    :param reader: the index reader; with it, ``searched`` leaves out alternatives the
+        index does not hold
     """
+    if reader is not None:
+        q = _shown(q, reader)
     return {
         "query": text,
         "words": [w.to_dict() for w in reading.words],
