@@ -131,6 +131,9 @@ def test_explain_in_the_library_json_and_cli(runner, examples_index):
     data = json.loads(run(runner, "search", "Taiwan", "--format", "json", "--index",
                           index).output)
     assert data["explain"]["words"][0]["fields"] == ["text", "person", "place", "org"]
+    # alternatives the index does not hold (generated demonyms) are not shown
+    assert "text:taiwan" in data["explain"]["searched"]
+    assert "taiwaan" not in data["explain"]["searched"]
     out = run(runner, "search", "Secretary of State", "--place", "US", "--explain",
               "--index", index).output
     assert "How 'Secretary of State' was read:" in out
