@@ -43,14 +43,23 @@ def hits_csv(hits: Iterable[Hit], header: bool = True) -> None:
     sys.stdout.flush()
 
 
-def _bold(text: str, spans: list[tuple[int, int]]) -> str:
-    # click.echo drops the styling when stdout is not a terminal, leaving plain text.
-    parts, pos = [], 0
+def _bold(text: str, spans: list[tuple[int, int]], window: tuple[int, int] | None = None
+          ) -> str:
+    """*text* (or its *window*, with "…" where cut) with the spans in bold.
+
+    Works from the match spans, never from the HTML highlight: the text is printed as it
+    is, markup and all. click.echo drops the styling when stdout is not a terminal.
+    """
+    lo, hi = window or (0, len(text))
+    parts, pos = [], lo
     for start, end in spans:
+        start, end = max(start, lo), min(end, hi)
+        if start >= end:
+            continue
         parts += [text[pos:start], click.style(text[start:end], bold=True, fg="yellow")]
         pos = end
-    parts.append(text[pos:])
-    return "".join(parts)
+    parts.append(text[pos:hi])
+    return ("…" if lo > 0 else "") + "".join(parts) + ("…" if hi < len(text.rstrip()) else "")
 
 
 def _entities_line(entities: dict[str, list[str]]) -> str:
@@ -68,8 +77,11 @@ def _heading(results: Results) -> str:
             f"({_plural(results.total_paragraphs or 0, 'paragraph')})"
             if results.by_article else _plural(results.total, "paragraph"))
     target = repr(results.query) if results.query.strip() else "the filters"
-    narrowed = "  ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}"
-                         for k, v in results.filters.items())
+    names = {(r["field"], r["given"]): r["name"] for r in results.resolved
+             if r.get("from") == "filter"}
+    narrowed = "  ".join(
+        f"{k}: {', '.join(_arrow(names, k, n) for n in v) if isinstance(v, list) else v}"
+        for k, v in results.filters.items())
     line = f"{what} match {target}"
     if narrowed and results.query.strip():
         line += f" with {narrowed}"
@@ -79,6 +91,41 @@ def _heading(results: Results) -> str:
         "relevance first", "most relevant first")
 
 
+def _arrow(names: dict, field: str, given: str) -> str:
+    # "US → United States": the name as typed and the entity it was searched as.
+    name = names.get((field, given))
+    return f"{given} → {name}" if name else given
+
+
+def explain_text(explained: dict | None, err: bool = False) -> None:
+    """How the query was read, one line per word, then the filters and the query run."""
+    if not explained:
+        return
+    out = []
+    for w in explained["words"]:
+        word = f"{w['field']}:{w['word']}" if w["field"] else w["word"]
+        if w["reading"] == "stop word":
+            out.append(f"  {word:<20} stop word: dropped (the text index does not hold it)")
+            continue
+        line = f"  {word:<20} {w['reading']}"
+        res = w["resolved"]
+        if res:
+            line += f" → {res['name']} ({res['kind']})"
+        out.append(f"{line}; looked up in {', '.join(w['fields'])}")
+    for r in explained["resolved"]:
+        if r["from"] == "filter":
+            out.append(f"  --{r['field']} {r['given']} → {r['name']}")
+    searched = explained["searched"]
+    if len(searched) > 400:
+        searched = searched[:400] + "…"
+    out.append(f"  searched: {searched}")
+    out += [f"  note: {n}" for n in explained["notices"]]
+    click.echo(f"How {explained['query']!r} was read:", err=err)
+    for line in out:
+        click.echo(line, err=err)
+    click.echo("", err=err)
+
+
 def _hit_text(n: int, hit: Hit) -> None:
     click.echo("")
     date = hit.date.isoformat() if hit.date else "no date"
@@ -86,7 +133,7 @@ def _hit_text(n: int, hit: Hit) -> None:
                + click.style(f"  [{hit.id}]", dim=True))
     for p in hit.context.before if hit.context else ():
         click.echo(click.style(f"   ¶{p.paragraph} {p.text}", dim=True))
-    click.echo("   " + _bold(hit.text, hit.matches))
+    click.echo("   " + _bold(hit.text, hit.matches, hit.snippet_range))
     for p in hit.context.after if hit.context else ():
         click.echo(click.style(f"   ¶{p.paragraph} {p.text}", dim=True))
     line = _entities_line(hit.entities)
@@ -102,6 +149,12 @@ def search_text(results: Results) -> None:
     """Headline, date and ¶N of each hit, its paragraph highlighted (between its context,
     dimmed, with --context), its entities below; a 'Did you mean' line when suggested."""
     click.echo(_heading(results))
+    aliases = [f"{r['given']} → {r['name']}" for r in results.resolved
+               if r.get("from") == "query"]
+    if aliases:
+        click.echo("names: " + ", ".join(aliases))
+    for notice in results.notices:
+        click.echo(f"note: {notice}")
     if results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}")
     first = (results.page - 1) * results.limit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import click
@@ -12,6 +13,7 @@ from searchlib import QueryError
 from searchlib._filters import parse_date_bound
 from searchlib._grouping import SORTS
 from searchlib._results import similar_to_dict
+from searchlib._snippets import DEFAULT_WORDS
 
 
 class DateBound(click.ParamType):
@@ -76,16 +78,26 @@ def _filters(kwargs: dict) -> dict:
               metavar="N", help="Show N paragraphs before and after each hit.")
 @click.option("--all", "all_hits", is_flag=True,
               help="Every hit, no paging (with --format jsonl or csv; streamed).")
+@click.option("--snippet", type=click.IntRange(0), default=None, metavar="N",
+              help=f"Show the best window of about N words of each long paragraph around its "
+                   f"matches (0: the whole paragraph) [default: {DEFAULT_WORDS} for text on a "
+                   f"terminal, else 0; JSON always carries a {DEFAULT_WORDS}-word snippet].")
+@click.option("--explain", is_flag=True,
+              help="Say how the query was read: stop words dropped, names resolved, the "
+                   "fields each word was looked up in.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]),
               default="text", show_default=True)
 @handle_errors
-def search(query, index_path, sort, limit, page, by_article, context, all_hits, fmt,
-           **filters):
+def search(query, index_path, sort, limit, page, by_article, context, all_hits, snippet,
+           explain, fmt, **filters):
     """Search paragraphs, e.g. 'Taiwan', '"foreign minister"', 'person:Qin'.
 
     QUERY may be left out to list the paragraphs the filters let through, newest first.
     """
     wanted = _filters(filters)
+    if snippet is None:
+        snippet = 0 if fmt == "text" and not sys.stdout.isatty() else DEFAULT_WORDS
+    wanted["snippet"] = snippet
     if all_hits and fmt not in ("jsonl", "csv"):
         raise click.UsageError("--all streams every hit: use it with --format jsonl or csv")
     with open_index(index_path) as ix:
@@ -99,6 +111,13 @@ def search(query, index_path, sort, limit, page, by_article, context, all_hits, 
             return
         results = ix.search(query, limit=limit, page=page, sort=sort, by_article=by_article,
                             context=context, **wanted)
+    if explain and fmt == "text":
+        render.explain_text(results.explain)
+    elif explain and fmt != "json":  # JSON carries it as "explain"
+        render.explain_text(results.explain, err=True)
+    if fmt in ("jsonl", "csv"):  # no room for them in the rows: say them on stderr
+        for notice in results.notices:
+            click.echo(f"note: {notice}", err=True)
     if fmt == "json":
         render.echo_json(results.to_dict())
     elif fmt == "jsonl":

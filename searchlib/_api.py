@@ -23,6 +23,8 @@ from searchlib._errors import (
     InputError,
     UsageError,
 )
+from searchlib._expand import expand_multiterms
+from searchlib._explain import explain, resolved_list
 from searchlib._export import article_records, matching_article_ids
 from searchlib._facets import EntityCount, FacetTable
 from searchlib._filters import Filters, build_filter, highlight_terms
@@ -46,6 +48,7 @@ from searchlib._results import (
     entity_names,
 )
 from searchlib._similar import similar_docs
+from searchlib._snippets import DEFAULT_WORDS
 from searchlib._suggest import suggest as suggest_query
 from searchlib.index._documents import DocumentReader
 from searchlib.index._format import KINDS, split_paragraph_id
@@ -379,6 +382,7 @@ class Index:
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
+            q = expand_multiterms(q, s.reader())[0]
             docnums = (s.reader().all_doc_ids() if isinstance(q, wq.Every)
                        else s.docs_for_query(q))
             return self._facets.top(docnums, [kind] if kind else KINDS, top)
@@ -390,7 +394,8 @@ class Index:
                org: str | Iterable[str] | None = None,
                since: str | dt.date | None = None, until: str | dt.date | None = None,
                source: str | None = None, sort: str | None = None, by_article: bool = False,
-               context: int = 0, suggest: bool = True) -> Results:
+               context: int = 0, suggest: bool = True, snippet: int = DEFAULT_WORDS
+               ) -> Results:
         """Search paragraphs, optionally narrowed by who, where, when and which source.
 
         :param query: Whoosh query syntax (see README); empty matches every paragraph
@@ -412,6 +417,8 @@ class Index:
             ``total_paragraphs`` paragraphs
         :param context: attach this many paragraphs before and after each hit
         :param suggest: when there are fewer than three hits, look for a corrected query
+        :param snippet: each hit's ``snippet`` is the best window of about this many words
+            around its matches (0: no snippets)
         :raises QueryError: when the query, a filter or the sort cannot be understood
         :raises UsageError: for a limit or page below 1, negative facets or context, or an
             argument of the wrong type
@@ -422,10 +429,12 @@ class Index:
         check.count("context", context, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
+        reading = self._parser.read(query)[1]
         start, stop = (page - 1) * limit, page * limit
         total_paragraphs = None
         with self._lock:
             s = self._current()
+            q, notices = expand_multiterms(q, s.reader())
             docs = self._docs
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
             if by_article:
@@ -436,13 +445,13 @@ class Index:
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
-                    hit = self._hit(docs.paragraph(group.docnum), group.score, terms)
+                    hit = self._hit(docs.paragraph(group.docnum), group.score, terms, snippet)
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
                 results = ranked(s, q, filter_q, order, limit=stop)
                 total = len(results)
-                hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms)
+                hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms, snippet)
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
@@ -456,13 +465,16 @@ class Index:
                 dates = date_counts(s.reader(), results.docs())
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
                                         total_paragraphs or total) if suggest else None)
+            explained = explain(query, reading, q, wanted, notices, s.reader())
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
                        by_article=by_article, suggestion=suggestion,
-                       filters=wanted.to_dict(), dates=dates)
+                       filters=wanted.to_dict(), dates=dates,
+                       resolved=resolved_list(reading, wanted),
+                       notices=notices, explain=explained)
 
-    def _hit(self, doc: dict, score: float, terms: set[tuple[str, str]]) -> Hit:
-        return make_hit(self._ix.schema, doc, score, terms)
+    def _hit(self, doc: dict, score: float, terms: set[tuple], snippet: int = 0) -> Hit:
+        return make_hit(self._ix.schema, doc, score, terms, snippet)
 
     def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
               ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
@@ -481,7 +493,8 @@ class Index:
                   org: str | Iterable[str] | None = None,
                   since: str | dt.date | None = None, until: str | dt.date | None = None,
                   source: str | None = None, sort: str | None = None,
-                  by_article: bool = False, context: int = 0) -> Iterator[Hit]:
+                  by_article: bool = False, context: int = 0, snippet: int = DEFAULT_WORDS
+                  ) -> Iterator[Hit]:
         """Every hit of a search, in order, one at a time (no page limit).
 
         Takes the same filters and options as :meth:`search`. Only the ranked document
@@ -500,8 +513,10 @@ class Index:
         self._require_present()
         s = self._ix.searcher()
         try:
+            q = expand_multiterms(q, s.reader())[0]
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
-            yield from stream_hits(s, q, filter_q, order, terms, by_article, context)
+            yield from stream_hits(s, q, filter_q, order, terms, by_article, context,
+                                   snippet)
         finally:
             s.close()
 
@@ -541,6 +556,7 @@ class Index:
         self._require_present()
         s = self._ix.searcher()  # its own, as in iter_hits
         try:
+            q = expand_multiterms(q, s.reader())[0]
             yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
         finally:
             s.close()

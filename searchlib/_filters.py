@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.fields import Schema
 
+from searchlib._aliases import Resolved, resolve
 from searchlib._errors import QueryError
+from searchlib._query import positive_terms
+from searchlib._reading import entity_query
 from searchlib.index._engine.daterange import day_ranges
 from searchlib.index._format import KINDS
 
@@ -115,15 +118,26 @@ class Filters:
 
 
 def _name_query(schema: Schema, kind: str, name: str) -> wq.Query:
-    # The same analyzer as person:... in a query string: one word is a word of a name,
-    # several words are that exact sequence inside one name (the field has position gaps
-    # between names, so a phrase cannot straddle two).
+    # A known alias or demonym is its canonical entity ("US" -> United States, plus
+    # "American" in the text for a place). Any other name goes through the same analyzer
+    # as person:... in a query string: one word is a word of a name, several words are
+    # that exact sequence inside one name (the field has position gaps between names, so
+    # a phrase cannot straddle two).
+    res = resolve(kind, name)
+    if res is not None:
+        return entity_query(schema, res)
     words = [t.text for t in schema[kind].analyzer(name)]
     if not words:
         raise QueryError(f"--{kind} {name!r} has no words to look for")
     if len(words) == 1:
         return wq.Term(kind, words[0])
     return wq.Phrase(kind, words)
+
+
+def resolved_names(filters: Filters) -> list[Resolved]:
+    """The entity filters whose names are aliases, with the canonical names searched."""
+    found = (resolve(kind, n) for kind in KINDS for n in getattr(filters, kind))
+    return [r for r in found if r is not None and r.name != r.given]
 
 
 def build_filter(schema: Schema, filters: Filters) -> wq.Query | None:
@@ -149,8 +163,16 @@ def build_filter(schema: Schema, filters: Filters) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def highlight_terms(schema: Schema, filters: Filters) -> set[tuple[str, str]]:
+def highlight_terms(schema: Schema, filters: Filters) -> set[tuple[str, str | tuple[str, ...]]]:
     """The ``(field, word)`` pairs of the entity filters, so that the names a search was
-    narrowed to are marked in its hits just as ``person:Qin`` in a query would be."""
-    return {(kind, t.text) for kind in KINDS for name in getattr(filters, kind)
-            for t in schema[kind].analyzer(name)}
+    narrowed to are marked in its hits just as ``person:Qin`` in a query would be (a
+    resolved name by its canonical form and, for a place, its demonyms)."""
+    out: set = set()
+    for kind in KINDS:
+        for name in getattr(filters, kind):
+            try:
+                q = _name_query(schema, kind, name)
+            except QueryError:
+                continue
+            out |= positive_terms(q, None)
+    return out

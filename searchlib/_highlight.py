@@ -1,7 +1,8 @@
-"""Highlighting: where a paragraph matches its query, as character spans."""
+"""Highlighting: where a paragraph matches its query, as character spans, and safe HTML."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from whoosh.analysis import Analyzer
@@ -12,27 +13,47 @@ from searchlib.index._format import KINDS
 _TEXT_FIELDS = ("text", "title")
 
 
-def match_spans(text: str, terms: set[tuple[str, str]], analyzer: Analyzer,
+def _contains(seq: list[str], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(tuple(seq[i:i + n]) == part for i in range(len(seq) - n + 1))
+
+
+def match_spans(text: str, terms: set[tuple[str, str | tuple[str, ...]]], analyzer: Analyzer,
                 mentions: Iterable[tuple] = (), name_analyzer: Analyzer | None = None
                 ) -> list[tuple[int, int]]:
     """The sorted, non-overlapping spans of *text* that the query terms hit.
 
-    :param terms: ``(field, term)`` pairs from :func:`searchlib._query.positive_terms`
+    :param terms: ``(field, term)`` pairs from :func:`searchlib._query.positive_terms`; a
+        term that is a tuple of words is a phrase, marked only where the words follow each
+        other (as the phrase query matched them), never word by word
     :param analyzer: the text field's analyzer, so that "calls" matches the term "call"
     :param mentions: the paragraph's stored ``(kind, start, end, name)`` entities; a mention
-        is marked when an entity-field term (``person:qin``) is a word of its name
+        is marked when an entity-field term (``person:qin``) is a word of its name, or an
+        entity-field phrase a run of its words
     :param name_analyzer: the entity fields' analyzer, which splits names into those words
     """
-    words = {t for f, t in terms if f in _TEXT_FIELDS}
+    words = {t for f, t in terms if f in _TEXT_FIELDS and isinstance(t, str)}
+    phrases = {t for f, t in terms if f in _TEXT_FIELDS and isinstance(t, tuple)}
     spans = []
-    if words:
-        for tok in analyzer(text, chars=True, mode="index"):
-            if tok.text in words:
-                spans.append((tok.startchar, tok.endchar))
+    if words or phrases:
+        # Whoosh reuses one token object: keep copies of what is needed.
+        tokens = [(tok.text, tok.startchar, tok.endchar)
+                  for tok in analyzer(text, chars=True, mode="index")]
+        spans += [(start, end) for word, start, end in tokens if word in words]
+        texts = [word for word, _, _ in tokens]
+        for phrase in phrases:
+            n = len(phrase)
+            for i in range(len(tokens) - n + 1):
+                if tuple(texts[i:i + n]) == phrase:
+                    spans.append((tokens[i][1], tokens[i + n - 1][2]))
     by_kind = {kind: {t for f, t in terms if f == kind} for kind in KINDS}
     for kind, start, end, name in mentions:
         wanted = by_kind.get(kind)
-        if wanted and name_analyzer and wanted.intersection(t.text for t in name_analyzer(name)):
+        if not wanted or name_analyzer is None:
+            continue
+        name_words = [t.text for t in name_analyzer(name)]
+        if any(_contains(name_words, w) if isinstance(w, tuple) else w in name_words
+               for w in wanted):
             spans.append((start, end))
     return _merge(spans)
 
@@ -49,10 +70,15 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def mark(text: str, spans: list[tuple[int, int]], before: str = "<b>", after: str = "</b>"
          ) -> str:
-    """*text* with each span wrapped in *before* and *after*."""
+    """*text*, HTML-escaped, with each span wrapped in *before* and *after*.
+
+    Safe by construction: every character of the text goes through :func:`html.escape`,
+    so the only markup in the result is *before* and *after* (a paragraph that says
+    ``<img onerror=…>`` comes back as ``&lt;img onerror=…&gt;``).
+    """
     parts, pos = [], 0
     for start, end in spans:
-        parts += [text[pos:start], before, text[start:end], after]
+        parts += [html.escape(text[pos:start]), before, html.escape(text[start:end]), after]
         pos = end
-    parts.append(text[pos:])
+    parts.append(html.escape(text[pos:]))
     return "".join(parts)

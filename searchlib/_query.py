@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from whoosh import qparser, query
 from whoosh.fields import Schema
 
 from searchlib._errors import QueryError
+from searchlib._reading import Reading, ReadingPlugin
 from searchlib.index._engine.daterange import day_ranges
 from searchlib.index._engine.union import union_matchers
 from searchlib.index._format import KINDS
@@ -31,11 +33,25 @@ MAX_QUERY_CHARS = 10_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _QUOTED = re.compile(r'"[^"]*"?')
+#: What a phrase counts as when checking where the operators are: a word.
+_PHRASE_STAND_IN = " \x00phrase\x00 "
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):(?=[^\s:/])")
 #: Whoosh's operators (upper case only); a lower-case "and" is an ordinary word.
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 #: More edits than this match nearly every word, which is never what was meant.
 MAX_FUZZY_EDITS = 2
+
+
+def fuzzy_edits(word: str, asked: int) -> int:
+    """The edits a fuzzy term of *word* may make: one or two letters get none (``ab~2``
+    would match every short word), three to five letters at most one.
+
+    :param word: the term's text
+    :param asked: the edits the query asked for
+    """
+    if len(word) <= 2:
+        return 0
+    return min(asked, 1 if len(word) <= 5 else MAX_FUZZY_EDITS)
 
 
 class QueryParser:
@@ -44,23 +60,42 @@ class QueryParser:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self.known = set(_QUERY_FIELDS) | {a for v in FIELD_ALIASES.values() for a in v}
-        self._parser = qparser.MultifieldParser(_DEFAULT_FIELDS, schema)
-        self._parser.add_plugin(qparser.FuzzyTermPlugin())
-        self._parser.add_plugin(qparser.GtLtPlugin())
-        self._parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+        # The same string is often parsed several times per search (the query, then its
+        # explanation, a suggestion's count); the trees are never changed once built.
+        self._read = lru_cache(maxsize=256)(self._read_uncached)
+
+    def _whoosh_parser(self, reading: Reading) -> qparser.QueryParser:
+        # One per parse: the reading plugin records that parse's decisions.
+        parser = qparser.MultifieldParser(_DEFAULT_FIELDS, self.schema)
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parser.add_plugin(qparser.GtLtPlugin())
+        parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+        parser.add_plugin(ReadingPlugin(self.schema, reading))
+        return parser
 
     def parse(self, text: str) -> query.Query:
         """Parse *text*; an empty query matches every paragraph.
 
         :raises QueryError: with a one-line reason when the query cannot be understood
         """
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[query.Query, Reading]:
+        """Parse *text* and say how each word was read (for ``--explain``).
+
+        :raises QueryError: with a one-line reason when the query cannot be understood
+        """
+        return self._read(text or "")
+
+    def _read_uncached(self, text: str) -> tuple[query.Query, Reading]:
+        reading = Reading()
         text = _CONTROL.sub(" ", text or "").strip()
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query is {len(text):,} characters long; the limit is "
                              f"{MAX_QUERY_CHARS:,}")
         if not text:
-            return query.Every()
-        unquoted = _QUOTED.sub(" ", text)
+            return query.Every(), reading
+        unquoted = _QUOTED.sub(_PHRASE_STAND_IN, text)
         for name in _FIELD_PREFIX.findall(unquoted):
             if name.lower() not in self.known:
                 raise QueryError(f"unknown field {name!r} in query (fields: "
@@ -68,11 +103,26 @@ class QueryParser:
                                  "them as text")
         _check_operators(unquoted)
         try:
-            q = self._parser.parse(text)
+            q = self._whoosh_parser(reading).parse(text)
         except Exception as e:  # Whoosh's parser raises assorted types; all mean a bad query
             raise QueryError(f"cannot parse query {_short(text)}: {e}") from None
-        _check_tree(q, text)
-        return day_ranges(union_matchers(q))
+        _check_tree(q, text, reading)
+        return day_ranges(union_matchers(q.accept(_cap_fuzzy))), reading
+
+
+def _cap_fuzzy(node: query.Query) -> query.Query:
+    """A fuzzy term with no more edits than its length allows (see :func:`fuzzy_edits`)."""
+    if isinstance(node, query.FuzzyTerm) and node.maxdist <= MAX_FUZZY_EDITS:
+        edits = fuzzy_edits(node.text, node.maxdist)
+        if edits == 0:
+            term = query.Term(node.fieldname, node.text, boost=node.boost)
+            term.startchar, term.endchar = (getattr(node, "startchar", None),
+                                            getattr(node, "endchar", None))
+            return term
+        if edits != node.maxdist:
+            node = node.copy()
+            node.maxdist = edits
+    return node
 
 
 def _short(text: str, width: int = 80) -> str:
@@ -94,7 +144,7 @@ def _check_operators(unquoted: str) -> None:
         raise QueryError(f"{words[0]} at the start of the query has nothing before it")
 
 
-def _check_tree(q: query.Query, text: str) -> None:
+def _check_tree(q: query.Query, text: str, reading: Reading) -> None:
     """Turn what Whoosh parses leniently, or would only fail on at search time, into errors.
 
     Whoosh marks a part it could not read (e.g. ``date:2023-02-30``) with an ``error``
@@ -102,7 +152,12 @@ def _check_tree(q: query.Query, text: str) -> None:
     ``IndexError`` during the search, and an infinite boost breaks the scores.
     """
     if isinstance(q, query.qcore._NullQuery) and not getattr(q, "error", None):
-        raise QueryError(f"query {_short(text)} has nothing to search for (only stop words?)")
+        dropped = reading.stop_words
+        if dropped:
+            raise QueryError(f"query {_short(text)} has only stop words "
+                             f"({', '.join(dropped)}), which the index does not hold; "
+                             "add a word that says what to find")
+        raise QueryError(f"query {_short(text)} has nothing to search for")
     stack = [q]
     while stack:
         node = stack.pop()
@@ -124,13 +179,19 @@ def _check_tree(q: query.Query, text: str) -> None:
         stack.extend(node.children())
 
 
-def positive_terms(q: query.Query, reader) -> set[tuple[str, str]]:
+#: Fields whose matches can be shown in a paragraph (the others, e.g. dates, cannot).
+_SHOWN_FIELDS = frozenset({"text", "title", *KINDS})
+
+
+def positive_terms(q: query.Query | None, reader) -> set[tuple[str, str | tuple[str, ...]]]:
     """The ``(field, text)`` terms whose presence makes a paragraph match *q*.
 
-    Negated parts are left out (they are never highlighted); wildcards, prefixes and fuzzy
-    terms are expanded against the index's vocabulary.
+    A phrase is one entry whose text is the tuple of its words, so that only the phrase's
+    occurrences are highlighted, not each of its words. Negated parts are left out (they
+    are never highlighted); wildcards, prefixes and fuzzy terms are expanded against the
+    index's vocabulary.
     """
-    out: set[tuple[str, str]] = set()
+    out: set[tuple[str, str | tuple[str, ...]]] = set()
 
     def walk(node: query.Query) -> None:
         if isinstance(node, query.Not):
@@ -138,15 +199,22 @@ def positive_terms(q: query.Query, reader) -> set[tuple[str, str]]:
         if isinstance(node, query.AndNot):
             walk(node.a)
             return
-        if isinstance(node, query.Phrase):
-            out.update((node.fieldname, w) for w in node.words)
+        if getattr(node, "fieldname", None) not in (None, *_SHOWN_FIELDS):
             return
-        if isinstance(node, (query.Term, query.MultiTerm)):
+        if isinstance(node, query.Phrase):
+            if node.words:
+                out.add((node.fieldname, tuple(node.words)))
+            return
+        if type(node) is query.Term:
+            out.add((node.fieldname, node.text))
+            return
+        if isinstance(node, (query.Term, query.MultiTerm)) and reader is not None:
             for field, btext in node.existing_terms(reader, expand=True):
                 out.add((field, btext.decode("utf-8") if isinstance(btext, bytes) else btext))
             return
         for child in node.children():
             walk(child)
 
-    walk(q)
+    if q is not None:
+        walk(q)
     return out

@@ -33,8 +33,14 @@ class Hit:
     """One matching paragraph.
 
     :param id: the paragraph id, ``<article id>#<paragraph number>``
-    :param highlight: the paragraph with each match wrapped in ``<b>`` and ``</b>``
+    :param highlight: the paragraph HTML-escaped, each match wrapped in ``<b>`` and ``</b>``
+        (no other markup, whatever the text holds)
     :param matches: the ``(start, end)`` character spans of the matches in ``text``
+        (``spans`` in JSON)
+    :param snippet: the best window of about N words of a long paragraph around its
+        matches (the whole paragraph when it is short), ``…`` where it was cut
+    :param snippet_highlight: the snippet, HTML-escaped, with its matches in ``<b>``
+    :param snippet_range: the ``(start, end)`` characters of ``text`` the snippet shows
     """
 
     id: str
@@ -53,6 +59,14 @@ class Hit:
     matching_paragraphs: list[int] | None = None
     #: With ``context``: the paragraphs around this one in its article.
     context: Context | None = None
+    snippet: str | None = None
+    snippet_highlight: str | None = None
+    snippet_range: tuple[int, int] | None = None
+
+    @property
+    def spans(self) -> list[list[int]]:
+        """The matches as ``[start, end]`` character offsets into ``text``."""
+        return [[start, end] for start, end in self.matches]
 
     def to_dict(self) -> dict:
         out: dict[str, object] = {
@@ -68,6 +82,11 @@ class Hit:
             out["matching_paragraphs"] = self.matching_paragraphs
         if self.context is not None:
             out["context"] = self.context.to_dict()
+        out["spans"] = self.spans
+        if self.snippet is not None:
+            out["snippet"] = self.snippet
+            out["snippet_highlight"] = self.snippet_highlight
+            out["snippet_range"] = list(self.snippet_range or (0, len(self.text)))
         return out
 
 
@@ -106,6 +125,11 @@ class Results:
     :param filters: the filters in force, as given
     :param dates: matching paragraphs per month over ALL matches, oldest first (undated
         ones are not counted)
+    :param resolved: the names read as aliases of an entity, in the query and the
+        filters: ``{"field", "given", "name", "kind"}`` (``US`` -> ``United States``)
+    :param notices: things the search did differently from what was typed, one line each
+        (e.g. a wildcard searched as its most frequent words only)
+    :param explain: how the query was read (see :func:`searchlib._explain.explain`)
     """
 
     query: str
@@ -121,6 +145,9 @@ class Results:
     suggestion: str | None = None
     filters: dict = field(default_factory=dict)
     dates: list[DateCount] = field(default_factory=list)
+    resolved: list[dict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    explain: dict | None = None
 
     def to_dict(self) -> dict:
         out = {
@@ -133,6 +160,9 @@ class Results:
         if self.by_article:
             out["by_article"] = True
             out["total_paragraphs"] = self.total_paragraphs
+        out["resolved"] = self.resolved
+        out["notices"] = self.notices
+        out["explain"] = self.explain
         return out
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from searchlib import Filters, QueryError
+from searchlib._aliases import demonyms, surface_forms
 from searchlib._filters import parse_date_bound
 from tests.newsdesk import DATED, article_ids, dated_index, ids, wikinews_index
 
@@ -136,8 +138,16 @@ def test_wikinews_filters_alone_and_combined(tmp_path_factory):
     by_place = ix.search("", place=place, limit=10_000)
     assert by_place.total == len(by_place.hits) > 100
     assert set(ids(by_place)) == set(ids(ix.search(f'place:"{place}"', limit=10_000)))
-    # a phrase may sit inside a longer name ("United States Virgin Islands"), as in queries
-    assert all(any(place in name for name in h.entities["place"]) for h in by_place.hits)
+    # a phrase may sit inside a longer name ("United States Virgin Islands"), as in queries;
+    # a demonym ("American") or another of its names in the text counts as a mention
+    names = "|".join(re.escape(n).replace(r"\ ", r"\W+")
+                     for n in demonyms(place) | surface_forms(place, "place"))
+    said = re.compile(rf"(?<!\w)(?:{names})s?(?!\w)", re.IGNORECASE)
+    # (or inside another entity's name: "U.S. Senate", "US Chess Federation")
+    assert all(any(place in name for name in h.entities["place"]) or said.search(h.text)
+               or any(said.search(n) for names in h.entities.values() for n in names)
+               for h in by_place.hits)
+    assert any(not any(place in name for name in h.entities["place"]) for h in by_place.hits)
     in_2020 = ix.search("", since="2020", until="2020", limit=10_000)
     assert in_2020.total > 0
     assert all(h.date and h.date.year == 2020 for h in in_2020.hits)

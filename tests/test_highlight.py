@@ -27,3 +27,52 @@ def test_entity_terms_mark_mentions_whose_name_has_the_word():
 def test_other_fields_are_not_marked_and_spans_merge():
     assert match_spans("Taiwan", {("source", "taiwan")}, TEXT) == []
     assert mark("abcdef", [(0, 2), (4, 6)]) == "<b>ab</b>cd<b>ef</b>"
+
+
+def test_a_phrase_marks_its_occurrences_only():
+    text = "The Foreign Minister said the foreign ministry would reply; ministry staff agreed."
+    spans = match_spans(text, {("text", ("foreign", "ministri"))}, TEXT)
+    assert [text[a:b] for a, b in spans] == ["foreign ministry"]
+
+
+def test_an_entity_phrase_marks_mentions_holding_the_whole_sequence():
+    text = "Qin Gang and Gang Li met."
+    mentions = [("person", 0, 8, "Qin Gang"), ("person", 13, 20, "Gang Li")]
+    spans = match_spans(text, {("person", ("qin", "gang"))}, TEXT, mentions, NAMES)
+    assert spans == [(0, 8)]
+
+
+def test_mark_escapes_every_character_of_the_text():
+    text = 'AT&T said <img src=x onerror=alert(1)> "Taiwan"'
+    start = text.index("Taiwan")
+    assert mark(text, [(start, start + 6)]) == (
+        "AT&amp;T said &lt;img src=x onerror=alert(1)&gt; &quot;<b>Taiwan</b>&quot;")
+    assert mark("<b>", [(0, 3)]) == "<b>&lt;b&gt;</b>"
+
+
+def test_markup_in_a_paragraph_comes_back_escaped(tmp_path, runner):
+    import html
+    import json
+    import re
+
+    from conftest import run
+
+    import searchlib
+
+    evil = 'AT&T said <img src=x onerror=alert(1)> Taiwan <script>alert("x")</script>'
+    with searchlib.Index.create(tmp_path / "ix") as ix:
+        ix.add_articles([searchlib.Article("Markup", [evil], id="m1")])
+        hit = ix.search("Taiwan").hits[0]
+    assert hit.text == evil
+    # the only tags left are the <b> marks, and unescaping gives the text back
+    assert re.findall(r"<[^>]*>", hit.highlight) == ["<b>", "</b>"]
+    assert html.unescape(hit.highlight.replace("<b>", "").replace("</b>", "")) == evil
+    assert [evil[a:b] for a, b in hit.spans] == ["Taiwan"]
+    data = json.loads(run(runner, "search", "Taiwan", "--format", "json",
+                          "--index", str(tmp_path / "ix")).output)
+    out = data["hits"][0]
+    assert out["spans"] == hit.spans and out["highlight"] == hit.highlight
+    assert "<img" not in out["highlight"] and "<img" not in out["snippet_highlight"]
+    # the terminal shows the text as written, from the spans
+    text = run(runner, "search", "Taiwan", "--index", str(tmp_path / "ix")).output
+    assert evil in text and "&lt;" not in text

@@ -1,0 +1,79 @@
+"""Snippets: the best window of a long paragraph around its matches."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run
+
+import searchlib
+from searchlib._snippets import best_window, make_snippet
+
+LONG = " ".join(f"w{i}" for i in range(100))
+
+
+def _span(text: str, word: str) -> tuple[int, int]:
+    start = text.index(f" {word} ") + 1
+    return (start, start + len(word))
+
+
+def test_a_short_paragraph_is_its_own_snippet():
+    text = "Taiwan is short."
+    snip = make_snippet(text, [(0, 6)], words=10)
+    assert (snip.start, snip.end, snip.text) == (0, len(text), text)
+    assert snip.highlight == "<b>Taiwan</b> is short."
+
+
+def test_the_window_holds_the_most_matches_and_is_cut_with_ellipses():
+    spans = [_span(LONG, "w10"), _span(LONG, "w60"), _span(LONG, "w62"), _span(LONG, "w65")]
+    start, end = best_window(LONG, spans, words=10)
+    window = LONG[start:end].split()
+    assert len(window) == 10 and {"w60", "w62", "w65"} <= set(window)
+    assert window[0] == "w58"  # a few words of lead before the first match held
+    snip = make_snippet(LONG, spans, words=10)
+    assert snip.text.startswith("…w58") and snip.text.endswith("w67…")
+    assert snip.highlight.count("<b>") == 3
+
+
+def test_no_matches_gives_the_start():
+    snip = make_snippet(LONG, [], words=5)
+    assert snip.text == "w0 w1 w2 w3 w4…"
+
+
+def test_snippet_highlight_is_escaped():
+    text = "<i>x</i> " * 30 + "Taiwan " + "<i>x</i> " * 30
+    start = text.index("Taiwan")
+    snip = make_snippet(text, [(start, start + 6)], words=6)
+    assert "<i>" not in snip.highlight and "<b>Taiwan</b>" in snip.highlight
+
+
+@pytest.fixture
+def long_index(tmp_path):
+    para = " ".join(["filler"] * 80 + ["Taiwan", "semiconductors"] + ["filler"] * 80)
+    ix = searchlib.Index.create(tmp_path / "ix")
+    ix.add_articles([searchlib.Article("Long one", [para], id="long")])
+    yield ix
+    ix.close()
+
+
+def test_hits_carry_snippets_and_the_full_text(long_index):
+    hit = long_index.search("Taiwan", snippet=12).hits[0]
+    assert len(hit.text.split()) == 162
+    assert "<b>Taiwan</b>" in hit.snippet_highlight and hit.snippet.startswith("…")
+    assert len(hit.snippet.split()) == 12
+    a, b = hit.snippet_range
+    assert hit.snippet.strip("…") == hit.text[a:b]
+    assert long_index.search("Taiwan", snippet=0).hits[0].snippet is None
+
+
+def test_cli_snippet_option(runner, long_index):
+    index = str(long_index.path)
+    out = run(runner, "search", "Taiwan", "--snippet", "6", "--index", index).output
+    line = next(x for x in out.splitlines() if "Taiwan" in x and "filler" in x)
+    assert line.strip().startswith("…") and len(line.split()) == 6
+    full = run(runner, "search", "Taiwan", "--index", index).output  # not a terminal
+    assert full.count("filler") == 160
+    data = json.loads(run(runner, "search", "Taiwan", "--format", "json", "--snippet", "8",
+                          "--index", index).output)
+    assert len(data["hits"][0]["snippet"].split()) == 8
