@@ -48,7 +48,7 @@ def _label(node: query.Query) -> str:
         return f"{node.text}~{node.maxdist}"
     if isinstance(node, query.Prefix):
         return f"{node.text}*"
-    return str(node.text)
+    return str(getattr(node, "text", node))
 
 
 def expand_multiterms(q: query.Query, reader, cap: int = MAX_EXPANSION

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import Any
 
 from whoosh import qparser, query
 from whoosh.fields import Schema
@@ -120,8 +121,9 @@ def _cap_fuzzy(node: query.Query) -> query.Query:
                                             getattr(node, "endchar", None))
             return term
         if edits != node.maxdist:
-            node = node.copy()
-            node.maxdist = edits
+            fewer: Any = node.copy()
+            fewer.maxdist = edits
+            return fewer
     return node
 
 

@@ -94,7 +94,7 @@ class _Built(syntax.SyntaxNode):
     def query(self, parser) -> query.Query:
         q = self.q
         if self.boost != 1.0:
-            q = q.with_boost(q.boost * self.boost)
+            q = q.with_boost(getattr(q, "boost", 1.0) * self.boost)
         return q
 
 
@@ -108,7 +108,7 @@ def _spanned(q: query.Query, node: syntax.SyntaxNode) -> query.Query:
 
 def _fields_of(q: query.Query) -> list[str]:
     """The fields *q* looks in, text first, then the entity kinds."""
-    found = {leaf.fieldname for leaf in q.leaves()}
+    found = {leaf.field() for leaf in q.leaves()}
     return [f for f in ("text", *KINDS) if f in found]
 
 
@@ -237,7 +237,7 @@ class ReadingPlugin(plugins.Plugin):
                 if words:
                     parts.append(query.Phrase(fieldname, words, slop=node.slop)
                                  if len(words) > 1 else query.Term(fieldname, words[0]))
-        required = [query.Or(parts)] if parts else []
+        required: list[query.Query] = [query.Or(parts)] if parts else []
         required += [entity_query(self.schema, r) for r in lost]
         for r in lost:
             self.reading.words.append(WordNote(r.given, None, "acronym",
