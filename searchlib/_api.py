@@ -334,8 +334,8 @@ class Index:
         :param paragraph_id: ``<article id>#<n>``
         :raises ArticleNotFoundError: if there is no such paragraph
         """
-        if n < 0:
-            raise ValueError("context must not be negative")
+        check.count("n", n, 0)
+        check.text("paragraph_id", paragraph_id)
         with self._lock:
             self._current()
             self._paragraph_docnum(paragraph_id)  # it must exist
@@ -427,6 +427,7 @@ class Index:
         check.count("page", page, 1)
         check.count("facets", facets, 0)
         check.count("context", context, 0)
+        check.count("snippet", snippet, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         reading = self._parser.read(query)[1]
@@ -506,6 +507,7 @@ class Index:
             (raised on the first ``next()``)
         """
         check.count("context", context, 0)
+        check.count("snippet", snippet, 0)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another

@@ -32,6 +32,8 @@ BAD: dict[str, list] = {
     "page": COUNTS,
     "facets": [-1, "10", 1.5, None],
     "context": [-1, "2", 1.5, None],
+    "n": [-1, "2", 1.5, None],
+    "snippet": [-1, "40", 1.5, None],
     "top": COUNTS,
     "kind": ["people", 1],
     "sort": ["sideways", 1],
