@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from conftest import WIKINEWS
-from newsdesk import wikinews_index
 from searchlib.index.entities import _gazetteer as gazetteer
+
+from tests.newsdesk import wikinews_index
+from tests.shared import WIKINEWS
 
 pytestmark = pytest.mark.slow
 

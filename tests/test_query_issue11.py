@@ -7,11 +7,11 @@ import json
 import re
 
 import pytest
-from conftest import run
-from newsdesk import wikinews_index
 from searchlib.index.entities._gazetteer import canonical
 
 from searchlib import QueryError
+from tests.newsdesk import wikinews_index
+from tests.shared import run
 
 
 def ids(results) -> set[str]:

@@ -7,13 +7,13 @@ import json
 import re
 
 import pytest
-from conftest import run
 from searchlib.index._schema import build_schema
 from whoosh import query
 
 import searchlib
 from searchlib._expand import MAX_EXPANSION, expand_multiterms
 from searchlib._query import QueryParser, fuzzy_edits
+from tests.shared import run
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run
 
 import searchlib
 from searchlib._snippets import best_window, make_snippet
+from tests.shared import run
 
 LONG = " ".join(f"w{i}" for i in range(100))
 
