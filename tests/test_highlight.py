@@ -5,6 +5,7 @@ from __future__ import annotations
 from searchlib.index._schema import build_schema
 
 from searchlib._highlight import mark, match_spans
+from tests.shared import run
 
 SCHEMA = build_schema()
 TEXT = SCHEMA["text"].analyzer
@@ -54,8 +55,6 @@ def test_markup_in_a_paragraph_comes_back_escaped(tmp_path, runner):
     import html
     import json
     import re
-
-    from conftest import run
 
     import searchlib
 
