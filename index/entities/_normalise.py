@@ -11,7 +11,21 @@ from collections.abc import Sequence
 
 from searchlib.index._format import KINDS
 from searchlib.index._records import Entity
+from searchlib.index.entities._canonical import (
+    is_generic_org,
+    is_not_name,
+    org_name,
+    person_name,
+)
+from searchlib.index.entities._cues import is_country
 from searchlib.index.entities._gazetteer import canonical, clean, load
+from searchlib.index.entities._roles import (
+    acronyms,
+    best_cased,
+    org_role,
+    role_before,
+    role_mentions,
+)
 
 _ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = ("'s", "\u2019s", "'S", "\u2019S")
@@ -47,14 +61,6 @@ def trim_span(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
                 end -= 1
         if (start, end) == before:
             return (start, end) if end > start else None
-
-
-def _strip_titles(name: str) -> str:
-    cues = load().cues
-    words = name.split(" ")
-    while len(words) > 1 and cues.get(words[0], frozenset()) & {"title", "role"}:
-        words.pop(0)
-    return " ".join(words)
 
 
 def resolve_people(names: list[str]) -> dict[str, str]:
@@ -93,10 +99,15 @@ def resolve(paragraphs: Sequence[str],
             spans: list[list[tuple[str, int, int]]]) -> list[list[Entity]]:
     """Build the entities of ONE article from raw spans.
 
-    Trims each span (:func:`trim_span`), gives it a canonical name (known aliases, then
-    cleaned text; person titles such as "Mr" are dropped from names) and resolves partial
-    person names within the article (:func:`resolve_people`). Overlapping duplicates of
-    the same span are dropped; entities come out sorted by position.
+    Trims each span (:func:`trim_span`) and gives it a canonical name: known aliases,
+    then the rules of :mod:`~searchlib.index.entities._canonical` (no titles, roles or
+    places in a person's name, no corporate suffix on an organisation's, no table words or
+    generic head words as names). Within the article, the best-cased form of a name wins
+    ("BANK OF ENGLAND" takes "Bank of England" from the body), an acronym takes the name it
+    follows in brackets ("Securities and Exchange Commission (SEC)"), a partial person name
+    takes the full name (:func:`resolve_people`), and "the minister", "the company" take the
+    entity the article introduced with that role (:mod:`~searchlib.index.entities._roles`).
+    Overlapping duplicates of the same span are dropped; entities come out sorted by position.
 
     :param paragraphs: the article's paragraphs in order
     :param spans: for each paragraph, ``(kind, start, end)`` character spans
@@ -104,9 +115,9 @@ def resolve(paragraphs: Sequence[str],
     """
     if len(paragraphs) != len(spans):
         raise ValueError(f"{len(paragraphs)} paragraphs but {len(spans)} span lists")
-    staged: list[list[tuple[str, int, int, str]]] = []
-    people: list[str] = []
-    for paragraph, raw in zip(paragraphs, spans, strict=True):
+    staged: list[list[list]] = []  # per paragraph: [kind, start, end, name]
+    roles: list[tuple[int, str, str, str]] = []  # (paragraph, kind, role, name)
+    for p, (paragraph, raw) in enumerate(zip(paragraphs, spans, strict=True)):
         out = []
         seen = set()
         for kind, start, end in sorted(raw, key=lambda s: (s[1], s[2])):
@@ -116,14 +127,56 @@ def resolve(paragraphs: Sequence[str],
             if trimmed is None or trimmed in seen:
                 continue
             seen.add(trimmed)
-            name = canonical(paragraph[trimmed[0]:trimmed[1]], kind)
-            if kind == "person":
-                name = _strip_titles(name)
-                people.append(name)
-            out.append((kind, trimmed[0], trimmed[1], clean(name)))
+            found = _name(paragraph, trimmed[0], trimmed[1], kind)
+            if found is None:
+                continue
+            kind, name, role = found
+            if role:
+                roles.append((p, kind, role, name))
+            out.append([kind, trimmed[0], trimmed[1], name])
         staged.append(out)
-    full = resolve_people(people)
-    return [[Entity(kind, paragraph[s:e], s, e,
-                    full.get(name, name) if kind == "person" else name)
-             for kind, s, e, name in out]
+    mapping = best_cased(staged)
+    mapping.update(acronyms(paragraphs, staged, mapping))
+    for out in staged:
+        for item in out:
+            item[0], item[3] = mapping.get((item[0], item[3]), (item[0], item[3]))
+    full = resolve_people([item[3] for out in staged for item in out if item[0] == "person"])
+    for out in staged:
+        for item in out:
+            if item[0] == "person":
+                item[3] = full.get(item[3], item[3])
+    roles = [(p, kind, role, full.get(name, name) if kind == "person" else
+              mapping.get((kind, name), (kind, name))[1]) for p, kind, role, name in roles]
+    role_mentions(paragraphs, staged, roles)
+    return [[Entity(kind, paragraph[s:e], s, e, name) for kind, s, e, name in out]
             for paragraph, out in zip(paragraphs, staged, strict=True)]
+
+
+def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, str] | None:
+    """(kind, canonical name, role) of one trimmed span, or None if it names nothing."""
+    surface = paragraph[start:end]
+    name = clean(canonical(surface, kind))
+    if kind == "org" and is_country(name):
+        kind = "place"  # "his US counterpart": a country, whatever the model thought
+    if not name or is_not_name(name):
+        return None
+    role = ""
+    if kind == "person":
+        if "misc" in load().cues.get(name.rsplit(" ", 1)[-1], ()):
+            return None  # "Doris Day Show" is a show, not a person
+        name, role = person_name(name)
+        if is_not_name(name) or _is_title_only(name):
+            return None
+        if not role:
+            role = role_before(paragraph, start)
+    elif kind == "org":
+        name = org_name(name)
+        if is_generic_org(name) or is_not_name(name):
+            return None
+        role = org_role(surface, name)
+    return kind, name, role
+
+
+def _is_title_only(name: str) -> bool:
+    cues = load().cues.get(name, ())
+    return " " not in name and ("title" in cues or "role" in cues)

@@ -16,6 +16,7 @@ Spans then go through the same normalisation as every extractor's
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,8 @@ from searchlib.index.entities._features import (
     token_features,
     tokenise,
 )
-from searchlib.index.entities._gazetteer import DATA_DIR
+from searchlib.index.entities._cues import split_hyphen
+from searchlib.index.entities._gazetteer import DATA_DIR, load
 from searchlib.index.entities._normalise import resolve
 
 from searchlib._errors import ExtractorError
@@ -167,38 +169,76 @@ class Model:
         if len(self._tok.index) >= _CACHE_WORDS or len(self._ctx.index) >= _CACHE_WORDS:
             self._reset()  # between articles, so no row of this one is dropped
         tokens, starts, caps, midcap = article_tokens(paragraphs)
+        tok_get, ctx_get = self._tok.index.get, self._ctx.index.get
+        bos, eos = self._ctx_row(_BOS), self._ctx_row(_EOS)
         tok_ids: list[int] = []
         ctx_ids: list[int] = []
         centre: list[int] = []
-        pos_ids: list[int] = []
-        bos, eos = self._ctx_row(_BOS), self._ctx_row(_EOS)
+        extra: list[tuple[int, int]] = []  # (token number, positional row)
         for text, toks, initial, cap in zip(paragraphs, tokens, starts, caps, strict=True):
             if not toks:
                 continue
-            matches = name_matches(toks, text)
-            ctx_ids += (bos, bos)
-            for i, (word, _, _) in enumerate(toks):
-                tok_ids.append(self._tok_row((word, initial[i], cap)))
-                centre.append(len(ctx_ids))
-                ctx_ids.append(self._ctx_row(word))
-                extra = positional_features(matches[i], initial[i], word, midcap)
-                pos_ids.append(self._pos_row(extra) if extra else 0)
-            ctx_ids += (eos, eos)
+            words = [t[0] for t in toks]
+            keys = [(w, first, cap) for w, first in zip(words, initial, strict=True)]
+            ids = [tok_get(k) for k in keys]
+            if None in ids:
+                ids = [self._tok_row(k) if i is None else i
+                       for k, i in zip(keys, ids, strict=True)]
+            rows = [ctx_get(w) for w in words]
+            if None in rows:
+                rows = [self._ctx_row(w) if r is None else r
+                        for w, r in zip(words, rows, strict=True)]
+            base = len(tok_ids)
+            centre.extend(range(len(ctx_ids) + 2, len(ctx_ids) + 2 + len(words)))
+            tok_ids += ids
+            ctx_ids += (bos, bos, *rows, eos, eos)
+            for i, tag in enumerate(name_matches(toks, text)):
+                if tag or (initial[i] and words[i] in midcap):
+                    feats = positional_features(tag, initial[i], words[i], midcap)
+                    extra.append((base + i, self._pos_row(feats)))
         out: list[list[tuple[str, int, int]]] = [[] for _ in paragraphs]
         if not tok_ids:
             return out
         ctx = np.asarray(ctx_ids)
         at = np.asarray(centre)
-        scores = self._tok.table[tok_ids] + self._pos.table[pos_ids]
+        scores = self._tok.table[tok_ids]
+        if extra:
+            where, rows = zip(*extra)
+            scores[list(where)] += self._pos.table[list(rows)]
         table = self._ctx.table
         for j, off in enumerate(OFFSETS):
             scores += table[ctx[at + off], j]
-        best = scores.argmax(axis=1).tolist()
-        pos = 0
-        for p, toks in enumerate(tokens):
-            tags = [TAGS[t] for t in best[pos:pos + len(toks)]]
+        best = scores.argmax(axis=1)
+        named = np.flatnonzero(best).tolist()
+        if not named:
+            return out
+        best = best.tolist()
+        # Map each tagged token back to its paragraph and read the names greedily.
+        bounds, pos = [], 0
+        for toks in tokens:
+            bounds.append(pos)
             pos += len(toks)
-            out[p] = spans_from_tags(toks, tags)
+        current: list | None = None
+        prev_k = -2
+        p = 0
+        for k in named:
+            while p + 1 < len(bounds) and bounds[p + 1] <= k:
+                if current is not None:
+                    out[current[3]].append(tuple(current[:3]))
+                    current = None
+                p += 1
+            _, start, end = tokens[p][k - bounds[p]]
+            prefix, _, etype = TAGS[best[k]].partition("-")
+            if (prefix == "I" and current is not None and current[0] == etype
+                    and prev_k == k - 1 and current[3] == p):
+                current[2] = end
+            else:
+                if current is not None:
+                    out[current[3]].append(tuple(current[:3]))
+                current = [etype, start, end, p]
+            prev_k = k
+        if current is not None:
+            out[current[3]].append(tuple(current[:3]))
         return out
 
 
@@ -242,5 +282,26 @@ class TaggerExtractor(Extractor):
     def extract(self, paragraphs: Sequence[str]) -> list[list[Entity]]:
         paragraphs = list(paragraphs)
         spans = [[(KIND_OF_TYPE[t], s, e) for t, s, e in para if t in KIND_OF_TYPE]
-                 for para in self.model.tag(paragraphs)]
+                 + _hyphen_places(text, para)
+                 for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
         return resolve(paragraphs, spans)
+
+
+_HYPHENATED = re.compile(r"\b[A-Z][\w]*(?:-[A-Z][\w]*)+\b")
+
+
+def _hyphen_places(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The places inside "Sino-US" style words that are no name of their own.
+
+    A search for the United States should find Sino-US relations (see the rules extractor).
+    """
+    if "-" not in text:
+        return []
+    g = load()
+    out = []
+    for m in _HYPHENATED.finditer(text):
+        if any(s < m.end() and m.start() < e and t != "MISC" for t, s, e in spans):
+            continue
+        for a, b in split_hyphen(g, m.group()) or ():
+            out.append(("place", m.start() + a, m.start() + b))
+    return out
