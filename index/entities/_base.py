@@ -67,6 +67,11 @@ def extractor_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def provenance_tag(extractor: Extractor) -> str:
+    """``name/version/fingerprint``: what produced an article's entities."""
+    return f"{extractor.name}/{extractor.version}/{extractor.fingerprint()}"
+
+
 def check_extractor_name(name: str) -> None:
     """Fail early, naming the known extractors, when *name* is not one of them.
 

@@ -281,10 +281,33 @@ class TaggerExtractor(Extractor):
 
     def extract(self, paragraphs: Sequence[str]) -> list[list[Entity]]:
         paragraphs = list(paragraphs)
+        tagged = [_join_first_names(text, para)
+                  for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
         spans = [[(KIND_OF_TYPE[t], s, e) for t, s, e in para if t in KIND_OF_TYPE]
                  + _hyphen_places(text, para)
-                 for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
+                 for text, para in zip(paragraphs, tagged, strict=True)]
         return resolve(paragraphs, spans)
+
+
+def _join_first_names(text: str, spans: list[tuple[str, int, int]]
+                      ) -> list[tuple[str, int, int]]:
+    """Join a first name tagged apart to the person right after it ("Antony" + "Blinken").
+
+    Tags are read without a transition model, so an org cue before a name ("Secretary of
+    State Antony Blinken") can pull its first word into another type.
+    """
+    if len(spans) < 2:
+        return spans
+    first_names = load().first_names
+    out = [spans[0]]
+    for t, s, e in spans[1:]:
+        pt, ps, pe = out[-1]
+        if (t == "PER" and pt != "PER" and s == pe + 1 and text[pe] == " "
+                and text[ps:pe] in first_names):
+            out[-1] = ("PER", ps, e)
+        else:
+            out.append((t, s, e))
+    return out
 
 
 _HYPHENATED = re.compile(r"\b[A-Z][\w]*(?:-[A-Z][\w]*)+\b")
