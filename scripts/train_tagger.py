@@ -27,14 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from searchlib.index.entities._features import TAGS  # noqa: E402
-from searchlib.index.entities._tagger import (  # noqa: E402
-    MODEL_FILE,
-    Model,
-    spans_from_tags,
-    token_feature_lists,
-)
-from searchlib.index.entities._features import tokenise  # noqa: E402
+from searchlib.index.entities._features import TAGS, tokenise  # noqa: E402
+from searchlib.index.entities._tagger import MODEL_FILE, Model, token_feature_lists  # noqa: E402
 
 from benchmarks.conll import detokenise  # noqa: E402
 

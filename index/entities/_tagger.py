@@ -22,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
 from searchlib.index._records import Entity
 from searchlib.index.entities._base import Extractor, register
+from searchlib.index.entities._cues import split_hyphen
 from searchlib.index.entities._features import (
     KIND_OF_TYPE,
     OFFSETS,
@@ -37,8 +37,7 @@ from searchlib.index.entities._features import (
     token_features,
     tokenise,
 )
-from searchlib.index.entities._cues import split_hyphen
-from searchlib.index.entities._gazetteer import DATA_DIR, load
+from searchlib.index.entities._gazetteer import DATA_DIR, load, lookup
 from searchlib.index.entities._normalise import resolve
 
 from searchlib._errors import ExtractorError
@@ -203,7 +202,7 @@ class Model:
         at = np.asarray(centre)
         scores = self._tok.table[tok_ids]
         if extra:
-            where, rows = zip(*extra)
+            where, rows = zip(*extra, strict=True)
             scores[list(where)] += self._pos.table[list(rows)]
         table = self._ctx.table
         for j, off in enumerate(OFFSETS):
@@ -221,25 +220,45 @@ class Model:
         current: list | None = None
         prev_k = -2
         p = 0
+        found: list[list] = []
         for k in named:
             while p + 1 < len(bounds) and bounds[p + 1] <= k:
-                if current is not None:
-                    out[current[3]].append(tuple(current[:3]))
-                    current = None
+                current = None
                 p += 1
             _, start, end = tokens[p][k - bounds[p]]
             prefix, _, etype = TAGS[best[k]].partition("-")
             if (prefix == "I" and current is not None and current[0] == etype
                     and prev_k == k - 1 and current[3] == p):
                 current[2] = end
+                current[5] = k
             else:
-                if current is not None:
-                    out[current[3]].append(tuple(current[:3]))
-                current = [etype, start, end, p]
+                current = [etype, start, end, p, k, k]
+                found.append(current)
             prev_k = k
-        if current is not None:
-            out[current[3]].append(tuple(current[:3]))
+        g = load()
+        for etype, start, end, p, first, last in found:
+            i = first - bounds[p]
+            toks = tokens[p]
+            while last > first and toks[last - bounds[p]][0].isdigit():
+                last -= 1  # a score or a number is not part of a name ("Leeds 2")
+                end = toks[last - bounds[p]][2]
+            word = toks[i][0]
+            # A lone capitalised common word opening a sentence ("Paragraph 2 ...") that the
+            # article never capitalises elsewhere is sentence case, not a name.
+            if (first == last and starts[p][i] and word not in midcap and not caps[p]
+                    and lookup(word) is None and _lower_word(word, g.common, tokens)):
+                continue
+            out[p].append((etype, start, end))
         return out
+
+
+def _lower_word(word: str, common: frozenset[str], tokens: list) -> bool:
+    """Whether *word* is a common word, or one the article also writes in lower case."""
+    low = word.lower()
+    if low in common:
+        return True
+    forms = {low, low + "s", low + "es", low[:-1] if low.endswith("s") else low}
+    return any(t[0] in forms for para in tokens for t in para)
 
 
 @lru_cache(maxsize=1)
