@@ -39,6 +39,8 @@ def not_names() -> frozenset[str]:
 
 def is_not_name(name: str) -> bool:
     """True for a name that is only a table word, unit, tag or generic head word."""
+    if name in not_names():
+        return True
     words = name.replace(".", "").split(" ")
     if all(w in not_names() or w.upper() in not_names() for w in words):
         return True

@@ -18,7 +18,7 @@ from searchlib.index.entities._canonical import (
     person_name,
 )
 from searchlib.index.entities._cues import is_country
-from searchlib.index.entities._gazetteer import canonical, clean, load
+from searchlib.index.entities._gazetteer import canonical, clean, load, lookup
 from searchlib.index.entities._roles import (
     acronyms,
     best_cased,
@@ -155,6 +155,9 @@ def resolve(paragraphs: Sequence[str],
 def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, str] | None:
     """(kind, canonical name, role) of one trimmed span, or None if it names nothing."""
     surface = paragraph[start:end]
+    known = lookup(surface)
+    if known is not None and known[1] == "org" and surface not in load().weak:
+        kind = "org"  # a known organisation ("Kodak said", "via Twitter") whatever the model
     name = clean(canonical(surface, kind))
     if kind == "org" and is_country(name):
         kind = "place"  # "his US counterpart": a country, whatever the model thought

@@ -321,12 +321,24 @@ def _join_first_names(text: str, spans: list[tuple[str, int, int]]
     out = [spans[0]]
     for t, s, e in spans[1:]:
         pt, ps, pe = out[-1]
-        if (t == "PER" and pt != "PER" and s == pe + 1 and text[pe] == " "
-                and text[ps:pe] in first_names):
-            out[-1] = ("PER", ps, e)
-        else:
-            out.append((t, s, e))
+        if s == pe + 1 and text[pe] == " ":
+            head, _, last = text[ps:pe].rpartition(" ")
+            if t == "PER" and pt != "PER" and last in first_names:
+                # "Secretary of State Antony" + "Blinken": the first name goes with him
+                if head:
+                    out[-1] = (pt, ps, ps + len(head))
+                    out.append(("PER", pe - len(last), e))
+                else:
+                    out[-1] = ("PER", ps, e)
+                continue
+            if pt == "PER" and _ROMAN.match(text[s:e]):
+                out[-1] = ("PER", ps, e)  # "Elizabeth" + "II"
+                continue
+        out.append((t, s, e))
     return out
+
+
+_ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
 
 
 _HYPHENATED = re.compile(r"\b[A-Z][\w]*(?:-[A-Z][\w]*)+\b")
