@@ -12,7 +12,7 @@ entities through :meth:`IndexNames.resolve` before they are stored:
   is not also an organisation or place in a quarter as many paragraphs as F ("Baker" the
   company keeps its own name, and so does a person "Baker" beside it);
 - spellings that differ only by case or accents ("Erdogan", "Erdoğan") take the most
-  frequent one.
+  frequent one (short forms match full names' words the same way).
 
 The counts include the batch being written, so one batch resolves among itself the same
 way whether it is the first ingest or a ``reextract``. They only grow (a deleted article's
@@ -69,7 +69,7 @@ class IndexNames:
 
     def _index(self, full: str) -> None:
         for word in full.split(" "):
-            self._by_word.setdefault(word, set()).add(full)
+            self._by_word.setdefault(_fold(word), set()).add(full)
 
     def reset(self, run: str = "") -> None:
         """Forget every count (a ``reextract`` starts from nothing); *run* names that run."""
@@ -107,14 +107,14 @@ class IndexNames:
         """The full name a one-word person name stands for in this index, or None."""
         if " " in name:
             return None
-        wanted = [(n, self.full[n]) for n in self._by_word.get(name, ())]
+        wanted = [(n, self.full[n]) for n in self._by_word.get(_fold(name), ())]
         if not wanted:
             return None
         best, count = max(wanted, key=lambda nc: (nc[1], nc[0]))
         total = sum(c for _, c in wanted)
         if count < MIN_PARAGRAPHS or count < DOMINANCE * total:
             return None
-        if self.other.get(name, 0) * 4 >= count:
+        if self.other.get(name, 0) * 4 >= count:  # also an org or place: "Baker" the company
             return None
         return best
 
@@ -136,13 +136,13 @@ class IndexNames:
         for paragraphs in articles:
             in_article = {e.name for found in paragraphs for e in found
                           if e.kind == "person" and " " in e.name}
-            words = {w for n in in_article for w in n.split(" ")}
+            words = {_fold(w) for n in in_article for w in n.split(" ")}
             resolved = []
             for found in paragraphs:
                 para = []
                 for e in found:
                     name = self.spelling(e.kind, e.name)
-                    if e.kind == "person" and " " not in name and name not in words:
+                    if e.kind == "person" and " " not in name and _fold(name) not in words:
                         name = self.short_form(name) or name
                     if name != e.name:
                         e = Entity(e.kind, e.text, e.start, e.end, name)

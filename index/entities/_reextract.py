@@ -71,6 +71,10 @@ def reextract(ix: FileIndex, directory: str | os.PathLike, meta: IndexMeta,
     directory = Path(directory)
     tag = provenance_tag(extractor)
     names = IndexNames(directory)
+    report = IngestReport()
+    todo, report.skipped = _pending(ix, tag)
+    if not todo and meta.reextract != tag:
+        return report  # every article is extracted with this extractor already
     if meta.reextract != tag or names.run != tag:
         # A new run (not the resumption of an interrupted one): counts start from nothing.
         names.reset(run=tag)
@@ -78,10 +82,10 @@ def reextract(ix: FileIndex, directory: str | os.PathLike, meta: IndexMeta,
         meta.reextract = tag
         meta.extractor = extractor.name
         write_meta(directory, meta)
-    report = IngestReport()
     writer = ArticleWriter(ix, extractor, wait=wait, names=names)
     try:
         with writer:
+            # Again under the lock: another writer may have changed the index meanwhile.
             todo, report.skipped = _pending(ix, tag)
             for start in range(0, len(todo), batch_size):
                 batch = list(stored_articles(ix, todo[start:start + batch_size]))
