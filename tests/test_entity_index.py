@@ -33,7 +33,7 @@ def corpus() -> list[Article]:
         Article("Baker Corp hires", ["Baker Corp hired 200 workers in Ohio."], id="baker-org"),
         Article("James Baker speaks", [f"James Baker spoke about trade for the {k} time."
                                        for k in ("first", "second", "third")], id="baker-1"),
-        Article("Baker again", ["Baker said trade would grow."], id="baker-2"),
+        Article("Baker again", ["On Friday, Baker said trade would grow."], id="baker-2"),
     ]
     return arts
 

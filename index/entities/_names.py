@@ -9,7 +9,7 @@ entities through :meth:`IndexNames.resolve` before they are stored:
   article itself names no full name containing S (the article decides first), F has S as
   one of its words, F is in at least :data:`MIN_PARAGRAPHS` paragraphs of the index, F has
   at least :data:`DOMINANCE` of the paragraphs of all full person names containing S, and S
-  is not also an organisation or place in a quarter as many paragraphs as F ("Baker" the
+  is not an organisation or place in as many paragraphs as it is a person ("Baker" the
   company keeps its own name, and so does a person "Baker" beside it);
 - spellings that differ only by case or accents ("Erdogan", "Erdoğan") take the most
   frequent one (short forms match full names' words the same way).
@@ -58,6 +58,7 @@ class IndexNames:
                 raw = {}  # derived data: start again rather than fail an ingest
         self.full: Counter = Counter(raw.get("full", {}))
         self.other: Counter = Counter(raw.get("other", {}))
+        self.short: Counter = Counter(raw.get("short", {}))
         self.spellings: dict[str, Counter] = {k: Counter(v) for k, v in
                                               raw.get("spellings", {}).items()}
         self.aliases: dict[str, Counter] = {k: Counter(v) for k, v in
@@ -73,7 +74,7 @@ class IndexNames:
 
     def reset(self, run: str = "") -> None:
         """Forget every count (a ``reextract`` starts from nothing); *run* names that run."""
-        self.full, self.other = Counter(), Counter()
+        self.full, self.other, self.short = Counter(), Counter(), Counter()
         self.spellings, self.aliases = {}, {}
         self._by_word = {}
         self.run = run
@@ -82,7 +83,8 @@ class IndexNames:
         """Write the statistics atomically (no-op without a directory)."""
         if self.path is None:
             return
-        data = {"full": self.full, "other": self.other, "spellings": self.spellings,
+        data = {"full": self.full, "other": self.other, "short": self.short,
+                "spellings": self.spellings,
                 "aliases": self.aliases, "run": self.run}
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
@@ -100,6 +102,8 @@ class IndexNames:
                             if name not in self.full:
                                 self._index(name)
                             self.full[name] += 1
+                        else:
+                            self.short[name] += 1
                     elif " " not in name:
                         self.other[name] += 1
 
@@ -114,7 +118,8 @@ class IndexNames:
         total = sum(c for _, c in wanted)
         if count < MIN_PARAGRAPHS or count < DOMINANCE * total:
             return None
-        if self.other.get(name, 0) * 4 >= count:  # also an org or place: "Baker" the company
+        if self.other.get(name, 0) >= self.short.get(name, 0):
+            # as often an org or place as a person: "Baker" the company stays apart
             return None
         return best
 

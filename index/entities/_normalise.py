@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from searchlib.index._format import KINDS
 from searchlib.index._records import Entity
 from searchlib.index.entities._canonical import (
+    LEAD_WORDS,
     is_generic_org,
     is_not_name,
     org_name,
     person_name,
 )
-from searchlib.index.entities._cues import is_country
+from searchlib.index.entities._cues import COMPASS, FUNCTION_WORDS, is_country
 from searchlib.index.entities._gazetteer import canonical, clean, load, lookup
 from searchlib.index.entities._roles import (
     acronyms,
@@ -124,7 +125,9 @@ def resolve(paragraphs: Sequence[str],
             if kind not in KINDS:
                 raise ValueError(f"unknown entity kind {kind!r}")
             trimmed = trim_span(paragraph, max(0, start), min(len(paragraph), end))
-            if trimmed is None or trimmed in seen:
+            if trimmed is not None:
+                trimmed = _drop_lead_words(paragraph, *trimmed)
+            if trimmed is None or trimmed in seen or _speaker_tag(paragraph, *trimmed):
                 continue
             seen.add(trimmed)
             found = _name(paragraph, trimmed[0], trimmed[1], kind)
@@ -152,9 +155,30 @@ def resolve(paragraphs: Sequence[str],
             for paragraph, out in zip(paragraphs, staged, strict=True)]
 
 
+def _drop_lead_words(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop sentence words glued to the front of a name ("So Faithless ...", "Hi Agastya")."""
+    while True:
+        word, space, _ = paragraph[start:end].partition(" ")
+        if not space or not (word in FUNCTION_WORDS or word in LEAD_WORDS):
+            break
+        start += len(word) + 1
+    return start, end
+
+
+def _speaker_tag(paragraph: str, start: int, end: int) -> bool:
+    """An interview's speaker tag, "((WN))" or "((Jaya))": a label, not a mention."""
+    return paragraph[max(0, start - 2):start] == "((" and paragraph[end:end + 2] == "))"
+
+
 def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, str] | None:
     """(kind, canonical name, role) of one trimmed span, or None if it names nothing."""
     surface = paragraph[start:end]
+    if paragraph[end:end + 2] in ("'s", "\u2019s") and lookup(surface + "'s"):
+        surface += "'s"  # "Moody's", "Standard and Poor's": the possessive is the name
+    if surface in FUNCTION_WORDS or surface in COMPASS or (kind == "person" and (
+            surface in LEAD_WORDS)) or (surface in load().demonyms and lookup(surface) is None
+                                        ) or not any(c.isalpha() for c in surface):
+        return None
     known = lookup(surface)
     if known is not None and known[1] == "org" and surface not in load().weak:
         kind = "org"  # a known organisation ("Kodak said", "via Twitter") whatever the model

@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 from searchlib.index._records import Entity
 from searchlib.index.entities._base import Extractor, register
-from searchlib.index.entities._cues import split_hyphen
+from searchlib.index.entities._cues import is_country, split_hyphen
 from searchlib.index.entities._features import (
     KIND_OF_TYPE,
+    caps_paragraph,
     OFFSETS,
     TAGS,
     article_features,
@@ -302,10 +303,40 @@ class TaggerExtractor(Extractor):
         paragraphs = list(paragraphs)
         tagged = [_join_first_names(text, para)
                   for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
+        tagged = _trusted_in_capitals(paragraphs, tagged)
         spans = [[(KIND_OF_TYPE[t], s, e) for t, s, e in para if t in KIND_OF_TYPE]
                  + _hyphen_places(text, para)
                  for text, para in zip(paragraphs, tagged, strict=True)]
         return resolve(paragraphs, spans)
+
+
+def _trusted_in_capitals(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
+                         ) -> list[list[tuple[str, int, int]]]:
+    """In all-caps headlines drop short unknown words and place names that are also words,
+    unless the body names them too: capitals carry no signal there ("PRODUCER SPLIT HEATS
+    UP ...") and a wire headline is full of tickers and table words ("1ST QTR NET")."""
+    caps = [caps_paragraph(p) for p in paragraphs]
+    if not any(caps):
+        return tagged
+    weak = load().weak
+    body = {text[s:e].casefold() for text, spans, cap in zip(paragraphs, tagged, caps,
+                                                             strict=True)
+            if not cap for _, s, e in spans}
+    out = []
+    for text, spans, cap in zip(paragraphs, tagged, caps, strict=True):
+        if cap:
+            kept = []
+            for t, s, e in spans:
+                surface = text[s:e]
+                hit = lookup(surface)
+                if surface.casefold() in body or hit is not None and (
+                        hit[1] == "org" or is_country(hit[0])):
+                    kept.append((t, s, e))
+                elif len(surface) > 4 and (hit is None or surface.title() not in weak):
+                    kept.append((t, s, e))  # short unknown words are mostly tickers
+            spans = kept
+        out.append(spans)
+    return out
 
 
 def _join_first_names(text: str, spans: list[tuple[str, int, int]]
@@ -322,7 +353,15 @@ def _join_first_names(text: str, spans: list[tuple[str, int, int]]
     for t, s, e in spans[1:]:
         pt, ps, pe = out[-1]
         if s == pe + 1 and text[pe] == " ":
+            joined = lookup(text[ps:e])
+            if joined is not None and t != pt:
+                out[-1] = (_TYPE_OF_KIND[joined[1]], ps, e)  # "New" + "York"
+                continue
             head, _, last = text[ps:pe].rpartition(" ")
+            if (t == "PER" and pt != "PER" and not head and lookup(text[ps:pe]) is None
+                    and not load().cues.get(text[ps:pe])):
+                out[-1] = ("PER", ps, e)  # "Suu" + "Kyi": an unknown word before a person
+                continue
             if t == "PER" and pt != "PER" and last in first_names:
                 # "Secretary of State Antony" + "Blinken": the first name goes with him
                 if head:
@@ -338,6 +377,7 @@ def _join_first_names(text: str, spans: list[tuple[str, int, int]]
     return out
 
 
+_TYPE_OF_KIND = {"person": "PER", "place": "LOC", "org": "ORG"}
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
 
 
