@@ -138,6 +138,7 @@ def resolve(paragraphs: Sequence[str],
                 roles.append((p, kind, role, name))
             out.append([kind, trimmed[0], trimmed[1], name])
         staged.append(out)
+    _surnames_are_people(staged)
     mapping = best_cased(staged)
     mapping.update(acronyms(paragraphs, staged, mapping))
     for out in staged:
@@ -153,6 +154,19 @@ def resolve(paragraphs: Sequence[str],
     role_mentions(paragraphs, staged, roles)
     return [[Entity(kind, paragraph[s:e], s, e, name) for kind, s, e, name in out]
             for paragraph, out in zip(paragraphs, staged, strict=True)]
+
+
+def _surnames_are_people(staged: list[list[list]]) -> None:
+    """A lone word of a person's full name in the article is that person, not an org or a
+    place ("the Trump campaign" beside "Donald Trump"), unless it is a known name."""
+    words = {w for out in staged for kind, _, _, name in out if kind == "person"
+             for w in name.split(" ")[1:] if " " in name}
+    if not words:
+        return
+    for out in staged:
+        for item in out:
+            if item[0] != "person" and item[3] in words and lookup(item[3]) is None:
+                item[0] = "person"
 
 
 def _drop_lead_words(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
