@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from searchlib.index._format import KINDS
 from searchlib.index._records import Entity
@@ -189,6 +190,17 @@ def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, st
     surface = paragraph[start:end]
     if paragraph[end:end + 2] in ("'s", "\u2019s") and lookup(surface + "'s"):
         surface += "'s"  # "Moody's", "Standard and Poor's": the possessive is the name
+    found = _canonical(surface, kind)
+    if found is not None and found[0] == "person" and not found[2]:
+        role = role_before(paragraph, start)
+        if role:
+            return found[0], found[1], role
+    return found
+
+
+@lru_cache(maxsize=100_000)
+def _canonical(surface: str, kind: str) -> tuple[str, str, str] | None:
+    """The context-free part of :func:`_name`, cached: names recur across articles."""
     if surface in FUNCTION_WORDS or surface in COMPASS or (kind == "person" and (
             surface in LEAD_WORDS)) or (surface in load().demonyms and lookup(surface) is None
                                         ) or not any(c.isalpha() for c in surface):
@@ -208,8 +220,6 @@ def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, st
         name, role = person_name(name)
         if is_not_name(name) or _is_title_only(name):
             return None
-        if not role:
-            role = role_before(paragraph, start)
     elif kind == "org":
         name = org_name(name)
         if is_generic_org(name) or is_not_name(name):

@@ -83,9 +83,10 @@ def role_before(paragraph: str, start: int) -> str:
     minister"; "" when there are none."""
     cues = load().cues
     words: list[str] = []
-    end = start
+    before = paragraph[max(0, start - 80):start]  # three words at most: never scan further
+    end = len(before)
     while len(words) < 3:
-        m = _WORD_BEFORE.search(paragraph, 0, end)
+        m = _WORD_BEFORE.search(before, 0, end)
         if m is None:
             break
         word = m.group(1)
