@@ -114,7 +114,7 @@ def judged(ix: searchlib.Index, corpus: str, judgements: dict) -> tuple[dict, li
 
 def _fold(text: str) -> list[str]:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return plain.casefold().replace(".", "").split()
+    return (plain if plain.strip() else text).casefold().replace(".", "").split()
 
 
 def redundant(ix: searchlib.Index, top: int = 200) -> tuple[int, dict[str, list[str]]]:
@@ -128,7 +128,7 @@ def redundant(ix: searchlib.Index, top: int = 200) -> tuple[int, dict[str, list[
                 continue
             theirs = _fold(other)
             n = len(words)
-            if n < len(theirs) and any(theirs[i:i + n] == words
+            if 0 < n < len(theirs) and any(theirs[i:i + n] == words
                                        for i in range(len(theirs) - n + 1)):
                 groups.setdefault(other, []).append(name)
     return max((len(v) for v in groups.values()), default=0), groups

@@ -29,7 +29,9 @@ _ROMAN = re.compile(r"(?i)^(?=[ivxlc]{2,}$)m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[
 #: Words of speech that open a sentence and get glued to a name ("Well", "Hi Agastya").
 LEAD_WORDS = frozenset({"Well", "So", "Yeah", "Yes", "No", "Oh", "Okay", "OK", "Um", "Uh",
                         "Hi", "Hello", "Thanks", "Nice", "Sure", "Right", "Wow", "Please",
-                        "Dear", "Hey", "Ah", "Absolutely", "Exactly", "Indeed", "Actually"})
+                        "Dear", "Hey", "Ah", "Absolutely", "Exactly", "Indeed", "Actually",
+                        "Do", "Does", "Did", "Are", "Is", "Was", "Were", "Be", "Maybe", "Can",
+                        "Could", "Will", "Would", "Should", "Have", "Has", "Had", "Let"})
 _GENERATION = frozenset({"Jr", "Jr.", "Sr", "Sr.", "Jnr", "Snr"})
 
 

@@ -46,7 +46,7 @@ def trim_span(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
     """
     while True:
         before = (start, end)
-        while start < end and paragraph[start] in _EDGE:
+        while start < end and (paragraph[start] in _EDGE or paragraph[start] == "."):
             start += 1
         while start < end and paragraph[end - 1] in _EDGE:
             end -= 1

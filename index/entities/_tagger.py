@@ -305,7 +305,7 @@ class TaggerExtractor(Extractor):
                   for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
         tagged = _trusted_in_capitals(paragraphs, tagged)
         spans = [[(KIND_OF_TYPE[t], s, e) for t, s, e in para if t in KIND_OF_TYPE]
-                 + _hyphen_places(text, para)
+                 + _hyphen_places(text, para) + _missed_countries(text, para)
                  for text, para in zip(paragraphs, tagged, strict=True)]
         return resolve(paragraphs, spans)
 
@@ -379,6 +379,26 @@ def _join_first_names(text: str, spans: list[tuple[str, int, int]]
 
 _TYPE_OF_KIND = {"person": "PER", "place": "LOC", "org": "ORG"}
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w.]*(?: [A-Z][\w.]*)*")
+
+
+def _missed_countries(text: str, spans: list[tuple[str, int, int]]
+                      ) -> list[tuple[str, int, int]]:
+    """Country names the tagger left untagged ("Visits by US officials"): a country is a
+    place wherever it is written with its capitals."""
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        start, end = m.span()
+        if any(s < end and start < e for _, s, e in spans):
+            continue
+        surface = m.group().rstrip(".") if not m.group().endswith("S.") else m.group()
+        hit = lookup(surface)
+        if hit is not None and hit[1] == "place" and is_country(hit[0]) and (
+                surface not in load().weak):
+            out.append(("place", start, start + len(surface)))
+    return out
 
 
 _HYPHENATED = re.compile(r"\b[A-Z][\w]*(?:-[A-Z][\w]*)+\b")
