@@ -27,7 +27,6 @@ from searchlib.index.entities._base import Extractor, register
 from searchlib.index.entities._cues import is_country, split_hyphen
 from searchlib.index.entities._features import (
     KIND_OF_TYPE,
-    caps_paragraph,
     OFFSETS,
     TAGS,
     article_features,
