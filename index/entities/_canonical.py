@@ -28,7 +28,7 @@ CORPORATE = frozenset({"Inc", "Corp", "Corporation", "Co", "Cos", "Ltd", "Plc", 
 _ROMAN = re.compile(r"(?i)^(?=[ivxlc]{2,}$)m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
 #: Words of speech that open a sentence and get glued to a name ("Well", "Hi Agastya").
 LEAD_WORDS = frozenset({"Well", "So", "Yeah", "Yes", "No", "Oh", "Okay", "OK", "Um", "Uh",
-                        "Hi", "Hello", "Thanks", "Nice", "Sure", "Right", "Wow", "Please",
+                        "Hi", "Hello", "Thanks", "Sure", "Right", "Wow", "Please",
                         "Dear", "Hey", "Ah", "Absolutely", "Exactly", "Indeed", "Actually",
                         "Do", "Does", "Did", "Are", "Is", "Was", "Were", "Be", "Maybe", "Can",
                         "Could", "Will", "Would", "Should", "Have", "Has", "Had", "Let"})

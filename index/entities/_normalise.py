@@ -177,6 +177,11 @@ def _drop_lead_words(paragraph: str, start: int, end: int) -> tuple[int, int] | 
         if not space or not (word in FUNCTION_WORDS or word in LEAD_WORDS):
             break
         start += len(word) + 1
+    while True:  # "University of" cut before its place: no dangling "of" either
+        _, space, word = paragraph[start:end].rpartition(" ")
+        if not space or word not in ("of", "and", "&", "the", "for", "de", "la"):
+            break
+        end -= len(word) + 1
     return start, end
 
 
@@ -201,14 +206,17 @@ def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, st
 @lru_cache(maxsize=100_000)
 def _canonical(surface: str, kind: str) -> tuple[str, str, str] | None:
     """The context-free part of :func:`_name`, cached: names recur across articles."""
-    if surface in FUNCTION_WORDS or surface in COMPASS or (kind == "person" and (
-            surface in LEAD_WORDS)) or (surface in load().demonyms and lookup(surface) is None
-                                        ) or not any(c.isalpha() for c in surface):
+    if surface.capitalize() in FUNCTION_WORDS or surface in COMPASS or surface in LEAD_WORDS or (
+            surface in load().demonyms and lookup(surface) is None) or not any(
+            c.isalpha() for c in surface):
         return None
     known = lookup(surface)
     if known is not None and known[1] == "org" and surface not in load().weak:
         kind = "org"  # a known organisation ("Kodak said", "via Twitter") whatever the model
-    name = clean(canonical(surface, kind))
+    if known is not None and known[1] == kind and surface.endswith("'s"):
+        name = known[0]  # "Moody's": canonical() would cut the possessive
+    else:
+        name = clean(canonical(surface, kind))
     if kind == "org" and is_country(name):
         kind = "place"  # "his US counterpart": a country, whatever the model thought
     if not name or is_not_name(name):
