@@ -65,7 +65,8 @@ def trim_span(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
             return (start, end) if end > start else None
 
 
-def resolve_people(names: list[str]) -> dict[str, str]:
+def resolve_people(names: list[str], headline: frozenset[str] = frozenset()
+                   ) -> dict[str, str]:
     """Map partial person names to the one full name they are part of in the same article.
 
     "Qin" -> "Qin Gang" and "Blinken" -> "Antony Blinken", in whatever order they appear;
@@ -73,6 +74,9 @@ def resolve_people(names: list[str]) -> dict[str, str]:
     is left alone, because guessing would merge two people.
 
     :param names: every person name (already canonical) seen in the article
+    :param headline: the person names of the headline: when a short form fits several full
+        names, the one the headline names is the article's subject ("Mendez" beside "Tony
+        Mendez" of the headline and his wife "Jonna Mendez")
     :returns: the names that change, mapped to their full form
     """
     full = {n for n in names if " " in n}
@@ -87,6 +91,8 @@ def resolve_people(names: list[str]) -> dict[str, str]:
                  if f != name and _contains(f.split(" "), words)}
         # Prefer the longest: "Bill Clinton" within "President Bill Clinton" etc.
         longest = {f for f in found if not any(f != g and f in g for g in found)}
+        if len(longest) > 1 and len(longest & headline) == 1:
+            longest &= headline
         if len(longest) == 1:
             mapping[name] = longest.pop()
     return mapping
@@ -145,7 +151,9 @@ def resolve(paragraphs: Sequence[str],
     for out in staged:
         for item in out:
             item[0], item[3] = mapping.get((item[0], item[3]), (item[0], item[3]))
-    full = resolve_people([item[3] for out in staged for item in out if item[0] == "person"])
+    full = resolve_people([item[3] for out in staged for item in out if item[0] == "person"],
+                          frozenset(item[3] for item in staged[0] if item[0] == "person")
+                          if staged else frozenset())
     for out in staged:
         for item in out:
             if item[0] == "person":

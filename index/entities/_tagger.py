@@ -302,11 +302,36 @@ class TaggerExtractor(Extractor):
         paragraphs = list(paragraphs)
         tagged = [_join_first_names(text, para)
                   for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
-        tagged = _trusted_in_capitals(paragraphs, tagged)
+        tagged = _surnames(paragraphs, _trusted_in_capitals(paragraphs, tagged))
         spans = [[(KIND_OF_TYPE[t], s, e) for t, s, e in para if t in KIND_OF_TYPE]
                  + _hyphen_places(text, para) + _missed_countries(text, para)
                  for text, para in zip(paragraphs, tagged, strict=True)]
         return resolve(paragraphs, spans)
+
+
+def _surnames(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
+              ) -> list[list[tuple[str, int, int]]]:
+    """Tag the bare surnames of the article's people that the tagger left untagged.
+
+    The tagger decides from a five-word window, so "Day said" at a sentence start may look
+    like the common word; a surname of a person the article names in full is that person.
+    """
+    common = load().common
+    last = {text[s:e].rsplit(" ", 1)[-1] for text, spans in zip(paragraphs, tagged,
+                                                                 strict=True)
+            for t, s, e in spans if t == "PER" and " " in text[s:e]}
+    last = {w for w in last if len(w) > 2 and w[0].isupper() and w.isalpha()}
+    if not last:
+        return tagged
+    pattern = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(map(re.escape, sorted(last)))
+                         + r")(?![\w-])")
+    out = []
+    for text, spans in zip(paragraphs, tagged, strict=True):
+        extra = [("PER", m.start(), m.end()) for m in pattern.finditer(text)
+                 if not any(s < m.end() and m.start() < e for _, s, e in spans)
+                 and (m.group().lower() not in common or not caps_paragraph(text))]
+        out.append(sorted(spans + extra, key=lambda x: x[1]) if extra else spans)
+    return out
 
 
 def _trusted_in_capitals(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
