@@ -38,6 +38,9 @@ TOKEN = re.compile(
 #: Between two tokens, what ends a sentence (the next capital says nothing).
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "\u201c", "\u201d", "(", "-",
                            "\u2013", "\u2014", "[", "'"})
+#: Lower-case words inside multi-word names of the gazetteer.
+_INNER = frozenset({"of", "and", "the", "de", "del", "da", "do", "du", "la", "le", "van",
+                    "von", "al", "el", "&", "-", "upon", "on", "in", "y", "for"})
 _CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
 _ALPHA_WORD = re.compile(r"\b[^\W\d_]")
 
@@ -144,7 +147,9 @@ def name_matches(tokens: list[tuple[str, int, int]], text: str) -> list[str]:
     out = [""] * n
     i = 0
     while i < n:
-        if not tokens[i][0][:1].isupper():
+        # A multi-word name goes on with a capital or a connector ("Bank of England").
+        if not tokens[i][0][:1].isupper() or i + 1 == n or not (
+                tokens[i + 1][0][:1].isupper() or tokens[i + 1][0] in _INNER):
             i += 1
             continue
         for size in range(min(4, n - i), 1, -1):
