@@ -47,7 +47,7 @@ _ALPHA_WORD = re.compile(r"\b[^\W\d_]")
 
 def tokenise(text: str) -> list[tuple[str, int, int]]:
     """``(token, start, end)`` for each token of a paragraph."""
-    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return [(m[0], *m.span()) for m in TOKEN.finditer(text)]
 
 
 def caps_paragraph(text: str) -> bool:

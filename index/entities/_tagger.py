@@ -408,16 +408,26 @@ _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
 _CAPITALISED = re.compile(r"\b[A-Z][\w.]*(?: [A-Z][\w.]*)*")
 
 
+@lru_cache(maxsize=1)
+def _country_forms() -> frozenset[str]:
+    """Every surface form the gazetteer knows for a country."""
+    return frozenset(form for form, (canon, kind) in load().names.items()
+                     if kind == "place" and is_country(canon))
+
+
 def _missed_countries(text: str, spans: list[tuple[str, int, int]]
                       ) -> list[tuple[str, int, int]]:
     """Country names the tagger left untagged ("Visits by US officials"): a country is a
     place wherever it is written with its capitals."""
     out = []
+    forms = _country_forms()
     for m in _CAPITALISED.finditer(text):
+        surface = m.group().rstrip(".") if not m.group().endswith("S.") else m.group()
+        if surface not in forms:
+            continue
         start, end = m.span()
         if any(s < end and start < e for _, s, e in spans):
             continue
-        surface = m.group().rstrip(".") if not m.group().endswith("S.") else m.group()
         hit = lookup(surface)
         if hit is not None and hit[1] == "place" and is_country(hit[0]) and (
                 surface not in load().weak):
