@@ -104,7 +104,9 @@ def person_name(name: str) -> tuple[str, str]:
     # only when a first name follows ("Candidate Wayne Tseng", "United States Joe Biden").
     while cut < len(words) - 1:
         w = words[cut]
-        if _is_title(w) or w.rstrip(".") in ("Mr", "Mrs", "Ms", "Dr", "Mme", "Mlle"):
+        if _is_title(w) or w.rstrip(".") in ("Mr", "Mrs", "Ms", "Dr", "Mme", "Mlle") or (
+                cut == 0 and len(words) > 2 and w.isupper() and len(w) <= 3
+                and not any(c.isupper() for c in "".join(words[1:])[1:2])):
             cut += 1
             continue
         ahead = words[cut + 1:]

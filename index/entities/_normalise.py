@@ -195,7 +195,10 @@ def _drop_lead_words(paragraph: str, start: int, end: int) -> tuple[int, int] | 
 
 def _speaker_tag(paragraph: str, start: int, end: int) -> bool:
     """An interview's speaker tag, "((WN))" or "((Jaya))": a label, not a mention."""
-    return paragraph[max(0, start - 2):start] == "((" and paragraph[end:end + 2] == "))"
+    if paragraph[max(0, start - 2):start] == "((" and paragraph[end:end + 2] == "))":
+        return True
+    close = paragraph.find("))")  # or inside the tag that opens an interview paragraph
+    return paragraph.startswith("((") and 0 < close and end <= close
 
 
 def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, str] | None:
