@@ -238,3 +238,18 @@ def test_via_twitter_is_no_place_for_any_extractor() -> None:
     for extractor in ("tagger", "rules"):
         found = tagged("The clip spread via Twitter within hours.", extractor=extractor)
         assert not any(e[0] in ("place", "person") and e[1] == "Twitter" for e in found)
+
+
+# -- interview layouts and headline titles ------------------------------------------------
+
+def test_interview_speaker_tags_hold_no_mention() -> None:
+    text = "((Ana Ruiz)) I play chess every day."
+    assert names(text, ("person", "Ruiz")) == []
+    assert names(text, ("person", "Ana Ruiz")) == []
+
+
+def test_short_capital_abbreviation_before_a_name_is_a_title() -> None:
+    assert person_name("IM Dorsa Derakhshani") == ("Dorsa Derakhshani", "im")
+    text = "IM DORSA DERAKHSHANI WINS"
+    assert names(text, ("person", "IM DORSA DERAKHSHANI")) == [
+        ("person", "Dorsa Derakhshani")]
