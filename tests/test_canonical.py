@@ -253,3 +253,12 @@ def test_short_capital_abbreviation_before_a_name_is_a_title() -> None:
     text = "IM DORSA DERAKHSHANI WINS"
     assert names(text, ("person", "IM DORSA DERAKHSHANI")) == [
         ("person", "Dorsa Derakhshani")]
+
+
+def test_a_person_that_begins_an_org_name_is_that_org() -> None:
+    paragraphs = ["Zorbex Air Group Inc said on Monday it would buy Kelvo Corp.",
+                  "Zorbex Air said the deal was friendly."]
+    found = resolve(paragraphs, [spans(paragraphs[0], ("org", "Zorbex Air Group Inc"),
+                                       ("org", "Kelvo Corp")),
+                                 spans(paragraphs[1], ("person", "Zorbex Air"))])
+    assert [(e.kind, e.name) for e in found[1]] == [("org", "Zorbex Air")]

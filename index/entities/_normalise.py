@@ -146,6 +146,7 @@ def resolve(paragraphs: Sequence[str],
             out.append([kind, trimmed[0], trimmed[1], name])
         staged.append(out)
     _surnames_are_people(staged)
+    _companies_are_no_people(staged)
     mapping = best_cased(staged)
     mapping.update(acronyms(paragraphs, staged, mapping))
     for out in staged:
@@ -176,6 +177,25 @@ def _surnames_are_people(staged: list[list[list]]) -> None:
         for item in out:
             if item[0] != "person" and item[3] in words and lookup(item[3]) is None:
                 item[0] = "person"
+
+
+def _companies_are_no_people(staged: list[list[list]]) -> None:
+    """A "person" that begins an organisation's name in the article, or begins with one, is
+    that organisation ("USAir" beside "USAir Group Inc", "Pan Am" beside "Pan Am Corp")."""
+    orgs = [name.split(" ") for out in staged for kind, _, _, name in out if kind == "org"]
+    if not orgs:
+        return
+    heads = {" ".join(words[:k]) for words in orgs for k in range(1, len(words) + 1)}
+    singles = {words[0] for words in orgs if len(words) == 1}
+    people = set()
+    for out in staged:
+        for item in out:
+            if item[0] == "person" and (item[3] in heads or item[3].split(" ")[0] in singles):
+                people.add(item[3])
+    for out in staged:
+        for item in out:
+            if item[0] == "person" and item[3] in people:
+                item[0] = "org"
 
 
 def _drop_lead_words(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
