@@ -187,11 +187,19 @@ def _companies_are_no_people(staged: list[list[list]]) -> None:
         return
     heads = {" ".join(words[:k]) for words in orgs for k in range(1, len(words) + 1)}
     singles = {words[0] for words in orgs if len(words) == 1}
+    first_names = load().first_names
+    # ... unless it looks like a person: a first name, or a word of a person's full name
+    # ("Reagan" beside "Ronald Reagan" and "the Reagan Administration").
+    surnames = {w for out in staged for kind, _, _, name in out
+                if kind == "person" and " " in name and name.split(" ")[0] in first_names
+                for w in name.split(" ")}
     people = set()
     for out in staged:
         for item in out:
-            if item[0] == "person" and (item[3] in heads or item[3].split(" ")[0] in singles):
-                people.add(item[3])
+            name = item[3]
+            if item[0] == "person" and (name in heads or name.split(" ")[0] in singles) and (
+                    name.split(" ")[0] not in first_names and name not in surnames):
+                people.add(name)
     for out in staged:
         for item in out:
             if item[0] == "person" and item[3] in people:
