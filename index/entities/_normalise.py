@@ -179,10 +179,18 @@ def _surnames_are_people(staged: list[list[list]]) -> None:
                 item[0] = "person"
 
 
+#: Last words of organisations named after a person ("Reagan Administration", "Doris Day
+#: Animal Foundation"): the person is no company.
+_NAMED_AFTER_PEOPLE = frozenset({"Administration", "Government", "Campaign", "Cabinet",
+                                 "Foundation", "Institute", "Center", "Centre", "Library",
+                                 "Museum", "Prize", "Award", "Trust", "Fund"})
+
+
 def _companies_are_no_people(staged: list[list[list]]) -> None:
     """A "person" that begins an organisation's name in the article, or begins with one, is
     that organisation ("USAir" beside "USAir Group Inc", "Pan Am" beside "Pan Am Corp")."""
-    orgs = [name.split(" ") for out in staged for kind, _, _, name in out if kind == "org"]
+    orgs = [name.split(" ") for out in staged for kind, _, _, name in out if kind == "org"
+            and name.rsplit(" ", 1)[-1] not in _NAMED_AFTER_PEOPLE]
     if not orgs:
         return
     heads = {" ".join(words[:k]) for words in orgs for k in range(1, len(words) + 1)}
