@@ -3,12 +3,8 @@
 Installed as ``searchlib.cli`` (the repository folder ``cli/``).
 """
 
-from searchlib.cli import (  # noqa: F401  (each adds its commands)
-    _browsing,
-    _reextract,  # noqa: F401  (the reextract command)
-    _searching,
-    _writing,
-)
+import searchlib.cli._reextract  # noqa: F401  (adds the reextract command)
+from searchlib.cli import _browsing, _searching, _writing  # noqa: F401  (each adds its commands)
 from searchlib.cli._app import main
 
 __all__ = ["main"]
