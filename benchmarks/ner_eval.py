@@ -135,7 +135,7 @@ def speed(articles: list[list[str]], extractor: object) -> tuple[float, float]:
     return (count / seconds if seconds else 0.0), (words / count if count else 0.0)
 
 
-def evaluate(gold: Path, extractor: str = "rules", limit: int | None = None) -> dict:
+def evaluate(gold: Path, extractor: str = "tagger", limit: int | None = None) -> dict:
     """Score a registered extractor on a gold file; the result as a JSON-ready dict."""
     articles = read_conll(str(gold), limit)
     ext = get_extractor(extractor)
@@ -169,7 +169,7 @@ def _table(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--extractor", default="rules", help="a registered extractor name")
+    parser.add_argument("--extractor", default="tagger", help="a registered extractor name")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="CoNLL gold file")
     parser.add_argument("--limit", type=int, default=None, help="score only N articles")
     args = parser.parse_args(argv)

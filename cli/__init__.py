@@ -3,7 +3,13 @@
 Installed as ``searchlib.cli`` (the repository folder ``cli/``).
 """
 
-from searchlib.cli import _browsing, _searching, _serve, _writing  # noqa: F401  (each adds its commands)
+from searchlib.cli import (  # noqa: F401  (each adds its commands)
+    _browsing,
+    _reextract,
+    _searching,
+    _serve,
+    _writing,
+)
 from searchlib.cli._app import main
 
 __all__ = ["main"]

@@ -187,6 +187,10 @@ def stats_text(stats: Stats) -> None:
     click.echo(f"paragraphs:     {stats.paragraphs:,}")
     click.echo(f"size:           {stats.size_bytes / 1e6:,.1f} MB")
     click.echo(f"extractor:      {stats.extractor}")
+    if stats.extractor_version or stats.extractor_data:
+        click.echo(f"extractor data: version {stats.extractor_version}, data "
+                   f"{stats.extractor_data}"
+                   + (" (reextract unfinished)" if stats.reextract_unfinished else ""))
     click.echo(f"schema version: {stats.schema_version}")
 
 
@@ -204,12 +208,13 @@ def entities_text(found: list[EntityCount]) -> None:
     width = max((len(e.name) for e in found), default=0)
     for e in found:
         click.echo(f"{e.count:>6,}  {e.kind:<6}  {e.name:<{width}}  "
-                   f"({e.articles:,} article{'s' * (e.articles != 1)})")
+                   f"({e.articles:,} article{'s' * (e.articles != 1)})"
+                   + (f"  also: {', '.join(e.aliases)}" if e.aliases else ""))
 
 
 def entities_csv(found: list[EntityCount]) -> None:
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["kind", "name", "count", "articles"])
+    out.writerow(["kind", "name", "count", "articles", "aliases"])
     for e in found:
-        out.writerow([e.kind, e.name, e.count, e.articles])
+        out.writerow([e.kind, e.name, e.count, e.articles, "; ".join(e.aliases)])
     sys.stdout.flush()

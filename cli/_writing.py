@@ -20,7 +20,7 @@ from searchlib import DEFAULT_BATCH_SIZE, Index
 @click.option("--format", "fmt", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
               default="auto", show_default=True, help="Input format ('-' needs one).")
 @click.option("--extractor", default=None,
-              help="Entity extractor for a new index: rules (default) or spacy.")
+              help="Entity extractor for a new index: tagger (default), rules or spacy.")
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1),
               help="Articles per commit.")
 @click.option("--wait", default=5.0, show_default=True, type=click.FloatRange(0),

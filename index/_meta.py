@@ -17,11 +17,17 @@ class IndexMeta:
     """What an index records about itself.
 
     :param schema_version: the :data:`~searchlib.index._format.SCHEMA_VERSION` it was written with
-    :param extractor: the entity extractor that filled its entity fields
+    :param extractor: the entity extractor that fills its entity fields
+    :param extractor_version: that extractor's version when it last wrote (provenance)
+    :param extractor_data: the fingerprint of its data files (weights, gazetteers)
+    :param reextract: while a ``reextract`` is unfinished, the provenance tag it writes
     """
 
     schema_version: int = SCHEMA_VERSION
-    extractor: str = "rules"
+    extractor: str = "tagger"  # entities._base.DEFAULT_EXTRACTOR (storage imports no entities)
+    extractor_version: str = ""
+    extractor_data: str = ""
+    reextract: str = ""
 
 
 def read_meta(directory: str | os.PathLike) -> IndexMeta:
@@ -41,7 +47,10 @@ def read_meta(directory: str | os.PathLike) -> IndexMeta:
     version = raw.get("schema_version") if isinstance(raw, dict) else None
     if version != SCHEMA_VERSION:
         raise IndexVersionError(_version_message(directory, version))
-    return IndexMeta(schema_version=version, extractor=str(raw.get("extractor", "rules")))
+    return IndexMeta(schema_version=version, extractor=str(raw.get("extractor", "rules")),
+                     extractor_version=str(raw.get("extractor_version", "")),
+                     extractor_data=str(raw.get("extractor_data", "")),
+                     reextract=str(raw.get("reextract", "")))
 
 
 def _version_message(directory: str | os.PathLike, version: object) -> str:

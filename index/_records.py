@@ -113,3 +113,16 @@ class EntityFinder(Protocol):
     def extract_many(self, articles: Iterable[Sequence[str]]) -> Iterator[list[list[Entity]]]:
         """For each article's paragraphs (in order), each paragraph's entities."""
         ...
+
+
+class NameResolver(Protocol):
+    """What the writer needs of index-wide name resolution
+    (:class:`searchlib.index.entities._names.IndexNames` is one)."""
+
+    def resolve(self, articles: list[list[list[Entity]]]) -> list[list[list[Entity]]]:
+        """Per article, per paragraph, the entities with index-wide canonical names."""
+        ...
+
+    def save(self) -> None:
+        """Keep what was learnt from the batch just committed."""
+        ...

@@ -24,7 +24,7 @@ from searchlib.index._format import (
     encode_entity_column,
     join_names,
 )
-from searchlib.index._records import Article, Entity, EntityFinder
+from searchlib.index._records import Article, Entity, EntityFinder, NameResolver
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
@@ -50,10 +50,13 @@ class BatchCounts:
         return self
 
 
-def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) -> list[dict]:
+def article_documents(article: Article, entities: Sequence[Sequence[Entity]],
+                      extracted_by: str | None = None) -> list[dict]:
     """The Whoosh documents of one article: the headline as paragraph 0, then the body.
 
     :param entities: one entity list per paragraph, headline first
+    :param extracted_by: the extractor's provenance tag, kept in the article's header (what
+        ``reextract`` looks at to resume)
     """
     texts = [article.title, *article.paragraphs]
     common: dict = {"article_id": _article_id(article), "title": article.title}
@@ -61,7 +64,8 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]]) ->
         common["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
     if article.source:
         common["source"] = article.source
-    header = {"source": article.source, "url": article.url, "hash": article.content_hash()}
+    header = {"source": article.source, "url": article.url, "hash": article.content_hash(),
+              "ex": extracted_by}
     header = {k: v for k, v in header.items() if v is not None}
     docs = []
     for n, text in enumerate(texts):
@@ -150,9 +154,13 @@ class ArticleWriter:
     """
 
     def __init__(self, ix: FileIndex, extractor: EntityFinder | None, wait: float = 5.0,
-                 limitmb: int = 128, procs: int | None = None) -> None:
+                 limitmb: int = 128, procs: int | None = None,
+                 names: NameResolver | None = None, extracted_by: str | None = None) -> None:
         self.ix = ix
         self.extractor = extractor
+        #: index-wide name resolution (saved after each commit), and the provenance tag
+        self.names = names
+        self.extracted_by = extracted_by
         self.wait = wait
         self.limitmb = limitmb
         self.procs = procs if procs is not None else min(2, os.cpu_count() or 1)
@@ -174,8 +182,12 @@ class ArticleWriter:
 
     def write(self, articles: Sequence[Article],
               on_commit: Callable[[BatchCounts], None] | None = None,
-              on_article: Callable[[Article], None] | None = None) -> BatchCounts:
+              on_article: Callable[[Article], None] | None = None,
+              force: bool = False) -> BatchCounts:
         """Index *articles* (later duplicates of an id win) and commit.
+
+        :param force: extract and replace them even if their content is unchanged (what
+            ``reextract`` does; they must all be indexed already)
 
         On an exception before the commit, Ctrl-C included, nothing of this batch is
         committed; Ctrl-C during the commit waits until *on_commit* has recorded it.
@@ -188,13 +200,18 @@ class ArticleWriter:
         counts = BatchCounts()
         batch = {_article_id(a): a for a in articles}
         counts.skipped += len(articles) - len(batch)  # superseded within this batch
-        changed, replacing = self._changed(batch, counts)
+        if force:
+            changed, replacing = list(batch.values()), set(batch)
+        else:
+            changed, replacing = self._changed(batch, counts)
         if not changed:
             if on_commit:
                 on_commit(counts)
             return counts
         assert self.extractor is not None, "writing articles needs an extractor"
-        found = self.extractor.extract_many([[a.title, *a.paragraphs] for a in changed])
+        found = list(self.extractor.extract_many([[a.title, *a.paragraphs] for a in changed]))
+        if self.names is not None:
+            found = self.names.resolve(found)
         # Sub-processes pay off only for batches of some size.
         writer = self._writer(parallel=sum(1 + len(a.paragraphs) for a in changed) >= 1000)
         try:
@@ -204,7 +221,7 @@ class ArticleWriter:
                     counts.replaced += 1
                 else:
                     counts.added += 1
-                for doc in article_documents(article, entities):
+                for doc in article_documents(article, entities, self.extracted_by):
                     writer.add_document(**doc)
                 counts.paragraphs += 1 + len(article.paragraphs)
                 if on_article:
@@ -214,11 +231,14 @@ class ArticleWriter:
             raise
         with _sigint_deferred():
             writer.commit(mergetype=tiered_merge)
+            if self.names is not None:
+                self.names.save()
             if on_commit:
                 on_commit(counts)
         return counts
 
-    def consolidate(self, before: Callable[[], None] | None = None) -> bool:
+    def consolidate(self, before: Callable[[], None] | None = None,
+                    everything: bool = False) -> bool:
         """Merge the segments written since this session took the lock into one segment.
 
         Batches and tiered merges leave a long run in up to a few dozen segments; one
@@ -228,9 +248,12 @@ class ArticleWriter:
         so Ctrl-C here just leaves the segments as they were. Returns whether it merged.
 
         :param before: called when there is something to merge, before merging
+        :param everything: merge the older segments too (after a run that replaced them all)
         """
         if self._lock is None:
             return False
+        if everything:
+            self._before = set()
         fresh = [s for s in self.ix._segments() if s.segid not in self._before]
         if len(fresh) < 2:
             return False

@@ -73,7 +73,14 @@ from searchlib.index._storage import (
 from searchlib.index._writer import ArticleWriter
 from searchlib.index.entities import Entity, get_extractor
 from searchlib.index.entities import extract_entities as _extract_entities
-from searchlib.index.entities._base import Extractor
+from searchlib.index.entities._base import (
+    DEFAULT_EXTRACTOR,
+    Extractor,
+    check_extractor_name,
+    provenance_tag,
+)
+from searchlib.index.entities._names import IndexNames
+from searchlib.index.entities._reextract import reextract as reextract_index
 
 
 class Index:
@@ -113,7 +120,7 @@ class Index:
         return cls(where, *open_files(where))
 
     @classmethod
-    def create(cls, path: str | os.PathLike | None = None, extractor: str = "rules",
+    def create(cls, path: str | os.PathLike | None = None, extractor: str = DEFAULT_EXTRACTOR,
                overwrite: bool = False) -> Index:
         """Create a new, empty index.
 
@@ -140,13 +147,13 @@ class Index:
                        extractor: str | None = None) -> Index:
         """Open the index at *path*, creating it first if there is none.
 
-        :param extractor: for a new index, its extractor (default ``rules``); for an
+        :param extractor: for a new index, its extractor (default ``tagger``); for an
             existing one, it must match the recorded extractor unless the index is empty
         """
         where = resolve_index_path(path)
         check.text("extractor", extractor, optional=True)
         if not (where / META_FILE).exists():
-            return cls.create(where, extractor or "rules")
+            return cls.create(where, extractor or DEFAULT_EXTRACTOR)
         ix = cls.open(where)
         if extractor and extractor != ix.meta.extractor:
             if ix._ix.doc_count() == 0:
@@ -191,9 +198,49 @@ class Index:
             self._removed = False
         # An opened index builds its extractor on first write only: a model load is
         # costly, and search-only use never needs it.
-        if self._extractor is None:
+        if self._extractor is None or self._extractor.name != self.meta.extractor:
+            if self._extractor is not None:
+                self._extractor.close()
             self._extractor = get_extractor(self.meta.extractor)
-        return ArticleWriter(self._ix, self._extractor, wait=wait)
+        self._record_provenance(self._extractor)
+        return ArticleWriter(self._ix, self._extractor, wait=wait, names=IndexNames(self.path),
+                             extracted_by=provenance_tag(self._extractor))
+
+    def _record_provenance(self, extractor: Extractor) -> None:
+        """Record in ``searchlib.json`` the version and data of the extractor that writes."""
+        version, data = extractor.version, extractor.fingerprint()
+        if (self.meta.extractor_version, self.meta.extractor_data) != (version, data):
+            self.meta.extractor_version, self.meta.extractor_data = version, data
+            write_meta(self.path, self.meta)
+
+    def reextract(self, extractor: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+                  wait: float = 5.0, progress: Callable[[IngestReport], None] | None = None
+                  ) -> IngestReport:
+        """Run entity extraction again over the stored text; only the entity fields change.
+
+        Atomic per batch and resumable like :meth:`add_paths`: an interrupted run, started
+        again with the same extractor, skips the articles it already re-wrote. Afterwards
+        the index records *extractor* (name, version, data fingerprint) as its own.
+
+        :param extractor: a registered extractor name; default: the index's own
+        :param progress: called with the counts so far after each batch
+        :returns: ``replaced`` counts re-extracted articles, ``skipped`` those already done
+        :raises ExtractorError: for an unknown extractor or one that cannot load
+        :raises IngestInterrupted: on Ctrl-C, after the last committed batch
+        """
+        check.text("extractor", extractor, optional=True)
+        check.count("batch_size", batch_size, 1)
+        check.seconds("wait", wait)
+        check.callback("progress", progress)
+        self._require_present()
+        name = extractor or self.meta.extractor
+        check_extractor_name(name)
+        ext = get_extractor(name)
+        try:
+            return reextract_index(self._ix, self.path, self.meta, ext, batch_size, wait,
+                                   on_batch=progress)
+        finally:
+            ext.close()
 
     def _require_present(self) -> None:
         if self._removed:
@@ -365,7 +412,10 @@ class Index:
         size = dir_size(self.path)
         return Stats(articles=articles, paragraphs=paragraphs, index=str(self.path),
                      size_bytes=size, extractor=self.meta.extractor,
-                     schema_version=self.meta.schema_version)
+                     schema_version=self.meta.schema_version,
+                     extractor_version=self.meta.extractor_version,
+                     extractor_data=self.meta.extractor_data,
+                     reextract_unfinished=bool(self.meta.reextract))
 
     @engine_errors
     def entities(self, query: str | None = None, kind: str | None = None, top: int = 20
@@ -385,7 +435,11 @@ class Index:
             q = expand_multiterms(q, s.reader())[0]
             docnums = (s.reader().all_doc_ids() if isinstance(q, wq.Every)
                        else s.docs_for_query(q))
-            return self._facets.top(docnums, [kind] if kind else KINDS, top)
+            found = self._facets.top(docnums, [kind] if kind else KINDS, top)
+        names = IndexNames(self.path)
+        for row in found:
+            row.aliases = names.aliases_of(row.kind, row.name)
+        return found
 
     @engine_errors
     def search(self, query: str = "", limit: int = 10, page: int = 1, facets: int = 10, *,

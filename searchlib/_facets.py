@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 from searchlib.index._format import ENTITY_COLUMN, KINDS, decode_entity_column
@@ -18,10 +18,12 @@ class EntityCount:
     name: str
     count: int
     articles: int
+    #: other forms folded into this name at ingest ("Trump" for "Donald Trump")
+    aliases: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "name": self.name, "count": self.count,
-                "articles": self.articles}
+                "articles": self.articles, "aliases": list(self.aliases)}
 
 
 class FacetTable:

@@ -217,6 +217,11 @@ class Stats:
     size_bytes: int
     extractor: str
     schema_version: int
+    #: provenance of the entities: the extractor's version and data fingerprint
+    extractor_version: str = ""
+    extractor_data: str = ""
+    #: a ``reextract`` was interrupted: entities are partly from another extractor
+    reextract_unfinished: bool = False
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -81,7 +81,7 @@ def test_entities_cli_json_and_text(tmp_path, seed_path):
                                "--index", ix])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert set(data[0]) == {"kind", "name", "count", "articles"}
+    assert set(data[0]) == {"kind", "name", "count", "articles", "aliases"}
     assert {data[0]["name"], data[1]["name"]} == {"Qin Gang", "Antony Blinken"}
     text = runner.invoke(main, ["entities", "--index", ix, "--top", "3"]).output
     assert len(text.strip().splitlines()) == 3

@@ -105,7 +105,7 @@ def test_article_and_paragraph_views(seed_index):
 
 def test_stats(seed_index):
     st = seed_index.stats()
-    assert (st.articles, st.paragraphs, st.extractor) == (1, 12, "rules")
+    assert (st.articles, st.paragraphs, st.extractor) == (1, 12, "tagger")
     assert st.schema_version == SCHEMA_VERSION
     assert st.size_bytes > 0
 

@@ -144,3 +144,14 @@ def test_importing_without_spacy_works_and_building_explains_install() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'searchlib[spacy]'" in out.stdout
     assert len(out.stdout.strip().splitlines()) == 1
+
+
+def test_headline_phrases_need_the_body_or_the_gazetteer() -> None:
+    from searchlib.index.entities._spacyner import _known_in_capitals
+
+    paragraphs = ["REGAN DEPARTURE MAKES WAVES IN CHINA", "Donald Regan left on Friday."]
+    head = paragraphs[0]
+    spans = [[("person", 0, head.index(" WAVES")), ("place", head.index("CHINA"), len(head))],
+             [("person", 0, 12)]]
+    kept = _known_in_capitals(paragraphs, spans)
+    assert kept == [[("place", head.index("CHINA"), len(head))], [("person", 0, 12)]]

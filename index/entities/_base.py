@@ -18,6 +18,14 @@ class Extractor(ABC):
     """
 
     name: str = ""
+    #: Bumped whenever the same input may give other entities (recorded in the index).
+    version: str = "1"
+
+    def fingerprint(self) -> str:
+        """A hash of the data files (weights, gazetteers) the output depends on."""
+        from searchlib.index.entities._tagger import data_fingerprint
+
+        return data_fingerprint()
 
     @abstractmethod
     def extract(self, paragraphs: Sequence[str]) -> list[list[Entity]]:
@@ -44,6 +52,9 @@ class Extractor(ABC):
 
 _REGISTRY: dict[str, type[Extractor]] = {}
 
+#: The extractor of a new index when none is named: the trained tagger.
+DEFAULT_EXTRACTOR = "tagger"
+
 
 def register(cls: type[Extractor]) -> type[Extractor]:
     """Class decorator that makes an extractor available by its ``name``."""
@@ -56,6 +67,11 @@ def extractor_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def provenance_tag(extractor: Extractor) -> str:
+    """``name/version/fingerprint``: what produced an article's entities."""
+    return f"{extractor.name}/{extractor.version}/{extractor.fingerprint()}"
+
+
 def check_extractor_name(name: str) -> None:
     """Fail early, naming the known extractors, when *name* is not one of them.
 
@@ -66,7 +82,7 @@ def check_extractor_name(name: str) -> None:
         raise ExtractorError(f"unknown entity extractor {name!r} (known: {known})")
 
 
-def get_extractor(name: str = "rules", **options: object) -> Extractor:
+def get_extractor(name: str = DEFAULT_EXTRACTOR, **options: object) -> Extractor:
     """Build the extractor registered as *name*.
 
     :param options: passed to the extractor's constructor (e.g. ``model=`` for spaCy)

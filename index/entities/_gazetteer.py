@@ -219,8 +219,12 @@ def canonical(text: str, kind: str) -> str:
         return hit[0]
     if kind == "person":
         # People are not acronyms: "JOHN SMITH" -> "John Smith".
-        text = " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w
-                        for w in text.split(" "))
+        words = text.split(" ")
+        # ... but a short leading abbreviation is a title ("IM Dorsa Derakhshani"): kept in
+        # capitals so that person_name() can tell it from a name.
+        text = " ".join(w if i == 0 and len(words) > 2 and w.isupper() and len(w) <= 3
+                        else w.capitalize() if w.isupper() and len(w) > 1 else w
+                        for i, w in enumerate(words))
     elif text.isupper():
         # Long all-caps words are headline case; short ones are likely acronyms ("OSCE").
         text = " ".join(w.capitalize() if len(w) > 5 else w for w in text.split(" "))

@@ -329,8 +329,29 @@ def entities(nlp: Any, articles: Sequence[Sequence[str]]) -> list[list[list[Enti
         paragraphs = list(paragraphs)
         mine = spans[pos:pos + len(paragraphs)]
         pos += len(paragraphs)
-        out.append(resolve(paragraphs, _relabel(paragraphs, mine)))
+        out.append(resolve(paragraphs, _known_in_capitals(paragraphs,
+                                                          _relabel(paragraphs, mine))))
     return out
+
+
+def _known_in_capitals(paragraphs: Sequence[str], spans: list[list[tuple[str, int, int]]]
+                       ) -> list[list[tuple[str, int, int]]]:
+    """In all-caps headlines keep only the names the body names too, or known ones.
+
+    The model reads such headlines after their case is restored, and takes phrases of
+    them for names ("Regan Departure Makes", "U.S. Dlrs").
+    """
+    from searchlib.index.entities._gazetteer import lookup
+
+    caps = [text != _restore_case(text) for text in paragraphs]
+    if not any(caps):
+        return spans
+    body = {text[a:b].casefold() for text, para, cap in zip(paragraphs, spans, caps,
+                                                            strict=True)
+            if not cap for _, a, b in para}
+    return [[(k, a, b) for k, a, b in para
+             if not cap or text[a:b].casefold() in body or lookup(text[a:b]) is not None]
+            for text, para, cap in zip(paragraphs, spans, caps, strict=True)]
 
 
 # -- worker processes -------------------------------------------------------------------

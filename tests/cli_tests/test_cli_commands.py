@@ -80,7 +80,7 @@ def test_show_and_stats_json(runner, seeded):
     assert set(art["paragraphs"][0]) >= {"paragraph", "text", "entities"}
     st = json.loads(run(runner, "stats", "--index", seeded, "--format", "json").output)
     assert st["articles"] == 1 and st["paragraphs"] == 12 and st["index"] == seeded
-    assert isinstance(st["size_bytes"], int) and st["extractor"] == "rules"
+    assert isinstance(st["size_bytes"], int) and st["extractor"] == "tagger"
     assert st["schema_version"] == SCHEMA_VERSION
     assert "Taiwan" in run(runner, "show", hit["article_id"], "--index", seeded).output
 

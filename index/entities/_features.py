@@ -1,0 +1,180 @@
+"""Tokens and features of the ``tagger`` extractor, shared by its training script and by
+extraction, so that a model always sees the features it was trained on.
+
+Every feature is a property of ONE word seen at one offset from the token being tagged
+(-2 .. +2), or of the token itself together with two flags of its position (sentence start,
+all-caps paragraph), plus the kind of a known multi-word name the token is part of. So the
+score contribution of a word at an offset can be computed once per word and cached: see
+:mod:`searchlib.index.entities._tagger`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from searchlib.index.entities._cues import FUNCTION_WORDS, NON_ENTITY_ACRONYMS
+from searchlib.index.entities._gazetteer import Gazetteer, load, lookup
+
+#: Tags: IOB2 over the CoNLL types; MISC is learnt (it tells the model what is *not* a
+#: person, place or org: "German", "Olympics") and dropped at extraction.
+TYPES = ("PER", "LOC", "ORG", "MISC")
+TAGS = ("O", *(f"{p}-{t}" for t in TYPES for p in ("B", "I")))
+KIND_OF_TYPE = {"PER": "person", "LOC": "place", "ORG": "org"}
+
+#: Context offsets whose words are features of the token being tagged.
+OFFSETS = (-2, -1, 1, 2)
+
+TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}"                        # U.S., U.K.
+    r"|(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Rev|Prof|Capt|Adm|Mt|Jr|Sr|Inc|Corp"
+    r"|Co|Ltd|Bros|No|vs|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.(?=\s|$)"
+    r"|[A-Z]\.(?=\s+[A-Z])"                      # an initial: George W. Bush
+    r"|\d+(?:[.,:/]\d+)*"                        # numbers, scores, times
+    r"|[^\W_]+(?:[-&][^\W_]+|['\u2019](?![sS]\b)[^\W_]+)*"
+    r"|['\u2019][sS]\b"                          # a possessive, its own token as in CoNLL
+    r"|\S"
+)
+#: Between two tokens, what ends a sentence (the next capital says nothing).
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "\u201c", "\u201d", "(", "-",
+                           "\u2013", "\u2014", "[", "'"})
+#: Lower-case words inside multi-word names of the gazetteer.
+_INNER = frozenset({"of", "and", "the", "de", "del", "da", "do", "du", "la", "le", "van",
+                    "von", "al", "el", "&", "-", "upon", "on", "in", "y", "for"})
+_CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
+_ALPHA_WORD = re.compile(r"\b[^\W\d_]")
+
+
+def tokenise(text: str) -> list[tuple[str, int, int]]:
+    """``(token, start, end)`` for each token of a paragraph."""
+    return [(m[0], *m.span()) for m in TOKEN.finditer(text)]
+
+
+def caps_paragraph(text: str) -> bool:
+    """Headlines and datelines: two thirds or more of the words are all capitals."""
+    upper = len(_CAPS_WORD.findall(text))
+    return upper >= 1 and upper * 3 >= len(_ALPHA_WORD.findall(text)) * 2
+
+
+def sentence_starts(tokens: list[tuple[str, int, int]]) -> list[bool]:
+    """Whether each token starts a sentence (or a quote, a bracket, a dash clause)."""
+    out = []
+    prev = "."
+    for tok, _, _ in tokens:
+        out.append(prev in _SENTENCE_END)
+        prev = tok
+    return out
+
+
+def shape(word: str) -> str:
+    """The word's letter classes with repeats collapsed: "Qin" -> "Xx", "U.S." -> "X.X."."""
+    out: list[str] = []
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)[:6]
+
+
+def _classes(g: Gazetteer, word: str) -> list[str]:
+    """Gazetteer and cue-word classes of one word."""
+    out = []
+    hit = lookup(word) if word[:1].isupper() else None
+    if hit is not None:
+        out.append("gz=" + hit[1] + ("/weak" if word in g.weak else ""))
+    if word in g.first_names:
+        out.append("first")
+    for cue in g.cues.get(word, ()):
+        out.append("cue=" + cue)
+    if word in g.demonyms:
+        out.append("demonym")
+    low = word.lower()
+    if low in g.common:
+        out.append("common")
+    if word in FUNCTION_WORDS:
+        out.append("function")
+    if word in NON_ENTITY_ACRONYMS:
+        out.append("nonentity")
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def context_features(word: str, offset: int) -> tuple[str, ...]:
+    """Features of a neighbouring word at *offset* from the token tagged."""
+    g = load()
+    p = f"{offset}:"
+    low = word.lower()
+    feats = [p + "w=" + low, p + "s=" + shape(word)]
+    feats += [p + c for c in _classes(g, word)]
+    if abs(offset) == 1 and len(low) > 3:
+        feats.append(p + "suf=" + low[-3:])
+    return tuple(feats)
+
+
+@lru_cache(maxsize=200_000)
+def token_features(word: str, initial: bool, caps: bool) -> tuple[str, ...]:
+    """Features of the token tagged itself, with its sentence-start and all-caps flags."""
+    g = load()
+    low = word.lower()
+    s = shape(word)
+    classes = _classes(g, word)
+    feats = ["bias", "w=" + word, "l=" + low, "s=" + s, f"len={min(len(word), 8)}"]
+    for k in (1, 2, 3, 4):
+        if len(low) > k:
+            feats.append(f"p{k}={low[:k]}")
+            feats.append(f"x{k}={low[-k:]}")
+    feats += classes
+    if "-" in word:
+        parts = word.split("-")
+        for part in parts:
+            hit = lookup(part) if part[:1].isupper() else None
+            if hit is not None:
+                feats.append("part=" + hit[1])
+        feats.append("hyph-last=" + parts[-1].lower())
+    # The same evidence means something else at a sentence start or in a headline.
+    flags = ("i" if initial else "") + ("c" if caps else "")
+    if flags:
+        feats += [f"{flags}|bias", f"{flags}|s={s}", f"{flags}|l={low}"]
+        feats += [f"{flags}|{c}" for c in classes]
+    return tuple(feats)
+
+
+def name_matches(tokens: list[tuple[str, int, int]], text: str) -> list[str]:
+    """Per token, ``B-kind``/``I-kind`` where a known multi-word name covers it, else ""."""
+    g = load()
+    names = g.names
+    n = len(tokens)
+    out = [""] * n
+    i = 0
+    while i < n:
+        # A multi-word name goes on with a capital or a connector ("Bank of England").
+        if not tokens[i][0][:1].isupper() or i + 1 == n or not (
+                tokens[i + 1][0][:1].isupper() or tokens[i + 1][0] in _INNER):
+            i += 1
+            continue
+        for size in range(min(4, n - i), 1, -1):
+            last = i + size - 1
+            hit = names.get(text[tokens[i][1]:tokens[last][2]])
+            if hit is not None:
+                out[i] = "B-" + hit[1]
+                for k in range(i + 1, last + 1):
+                    out[k] = "I-" + hit[1]
+                i = last
+                break
+        i += 1
+    return out
+
+
+def article_features(paragraphs: list[list[tuple[str, int, int]]],
+                     starts: list[list[bool]]) -> set[str]:
+    """Words the article writes with a capital away from a sentence start.
+
+    A sentence-initial "Mugabe" is a name if the article also has "said Mugabe"; "Visits"
+    is not, because it never appears capitalised mid-sentence.
+    """
+    seen = set()
+    for tokens, initial in zip(paragraphs, starts, strict=True):
+        for (tok, _, _), first in zip(tokens, initial, strict=True):
+            if not first and tok[:1].isupper():
+                seen.add(tok)
+    return seen
