@@ -3,7 +3,7 @@
 Installed as ``searchlib.cli`` (the repository folder ``cli/``).
 """
 
-from searchlib.cli import _browsing, _searching, _writing  # noqa: F401  (each adds its commands)
+from searchlib.cli import _browsing, _check, _searching, _writing  # noqa: F401  (each adds its commands)
 from searchlib.cli._app import main
 
 __all__ = ["main"]

@@ -23,6 +23,7 @@ from searchlib.index._readers import (
     shown_path,
 )
 from searchlib.index._records import Article
+from searchlib.index._runs import write_error
 from searchlib.index._writer import ArticleWriter, BatchCounts
 
 from searchlib._errors import IngestInterrupted, InputError
@@ -54,6 +55,7 @@ class IngestReport(BatchCounts):
     files: int = 0
     commits: int = 0
     errors: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def files_with_errors(self) -> int:
@@ -133,12 +135,29 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                     batch = []
             if batch:
                 flush(batch)
-            writer.consolidate(before=on_merge)
+            try:
+                writer.consolidate(before=on_merge)
+            except OSError as e:
+                # Every batch is committed: the merge is an optimisation, the next run
+                # finishes it. Nothing failed that the user asked for.
+                report.notes.append(f"the final merge could not be written "
+                                    f"({e.strerror or e}); every batch is committed and the "
+                                    "next run finishes the merge")
     except IngestInterrupted:
         raise
     except KeyboardInterrupt as e:
         raise IngestInterrupted(report) from e
+    except OSError as e:
+        folder = writer.ix.storage.folder
+        raise write_error(folder, e, f"; {_committed(report)} before it, the batch in "
+                          "progress was discarded") from None
     return report
+
+
+def _committed(report: IngestReport) -> str:
+    n = report.commits
+    return (f"{n:,} batch{'es' * (n != 1)} committed ({report.added:,} added, "
+            f"{report.replaced:,} replaced)")
 
 
 @dataclass

@@ -23,7 +23,9 @@ from searchlib.index._format import (
     encode_entity_column,
     join_names,
 )
+from searchlib.index._integrity import record as record_sums
 from searchlib.index._records import Article, Entity
+from searchlib.index._runs import end_run, remove_orphans, start_run, write_error
 from searchlib.index.entities._base import Extractor
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
@@ -147,10 +149,22 @@ class ArticleWriter:
 
     def __enter__(self) -> ArticleWriter:
         lock = self.ix.lock("WRITELOCK")
-        if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
-            raise self._locked_error()
+        try:
+            if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
+                raise self._locked_error()
+        except OSError as e:  # a read-only index folder or file system
+            raise write_error(self.ix.storage.folder, e) from None
         self._lock = lock
-        self._before = {s.segid for s in self.ix._segments()}
+        try:
+            current = {s.segid for s in self.ix._segments()}
+            # Leftovers of an interrupted merge or a failed commit go before we add ours.
+            remove_orphans(self.ix)
+            # A run that was stopped before its final merge left its segments: this run
+            # merges them with its own, even when it has nothing new to write.
+            self._before = start_run(self.ix.storage.folder, current)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,6 +209,7 @@ class ArticleWriter:
             raise
         with _sigint_deferred():
             writer.commit(mergetype=tiered_merge)
+            record_sums(self.ix)
             if on_commit:
                 on_commit(counts)
         return counts
@@ -214,6 +229,7 @@ class ArticleWriter:
             return False
         fresh = [s for s in self.ix._segments() if s.segid not in self._before]
         if len(fresh) < 2:
+            end_run(self.ix.storage.folder)
             return False
         if before:
             before()
@@ -224,10 +240,18 @@ class ArticleWriter:
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise
+        record_sums(self.ix)
+        end_run(self.ix.storage.folder)
         return True
 
     def delete(self, article_id: str) -> int:
         """Delete every paragraph of one article and commit; returns how many."""
+        try:
+            return self._delete(article_id)
+        except OSError as e:
+            raise write_error(self.ix.storage.folder, e, "; nothing was deleted") from None
+
+    def _delete(self, article_id: str) -> int:
         writer = self._writer()
         try:
             n = writer.delete_by_term("article_id", article_id)
@@ -236,6 +260,7 @@ class ArticleWriter:
             raise
         with _sigint_deferred():
             writer.commit(mergetype=tiered_merge)
+            record_sums(self.ix)
         return n
 
     def _changed(self, articles: list[Article], counts: BatchCounts

@@ -53,9 +53,12 @@ from searchlib.index._ingest import (
 from searchlib.index._meta import META_FILE, IndexMeta, write_meta
 from searchlib.index._records import Article
 from searchlib.index._storage import (
+    CheckReport,
+    check_index,
     create_files,
     dir_size,
     open_files,
+    open_searcher,
     resolve_index_path,
 )
 from searchlib.index._writer import ArticleWriter
@@ -115,8 +118,10 @@ class Index:
         """
         where = resolve_index_path(path)
         if not (where / META_FILE).exists():
-            return cls.create(where, extractor or "rules")
-        ix = cls.open(where)
+            # Another process may be creating it at this moment: then wait, and open it.
+            ix = cls(where, *create_files(where, extractor or "rules", exist_ok=True))
+        else:
+            ix = cls.open(where)
         if extractor and extractor != ix.meta.extractor:
             if ix._ix.doc_count() == 0:
                 check_extractor_name(extractor)
@@ -128,6 +133,21 @@ class Index:
                     f"{where}: index was built with the {ix.meta.extractor!r} extractor; "
                     f"re-create it to use {extractor!r}")
         return ix
+
+    @classmethod
+    def check(cls, path: str | os.PathLike | None = None, quick: bool = False,
+              repair: bool = False) -> CheckReport:
+        """Verify an index on disk (it need not open): its metadata, each file's recorded
+        checksum, and (unless *quick*) that every column and term reads back.
+
+        :param quick: compare file sizes with the recorded ones only (fast)
+        :param repair: rebuild a missing or unreadable ``searchlib.json`` from the segments
+            and record checksums that are missing; damaged segments cannot be repaired
+        :returns: the problems (one line each, naming the file and the way out) and what
+            was repaired; no problems means the index is sound
+        :raises IndexNotFoundError: when there is no index at *path*
+        """
+        return check_index(resolve_index_path(path), quick=quick, repair=repair)
 
     def close(self) -> None:
         """Close the searcher and any extractor worker processes."""
@@ -198,7 +218,8 @@ class Index:
                                       != self._searcher.reader().generation()):
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = self._ix.searcher()
+                self._searcher = None
+            self._searcher = open_searcher(self._ix, self.path)
             self._facets = None
         if self._facets is None:
             self._facets = FacetTable(self._searcher.reader())
@@ -376,7 +397,7 @@ class Index:
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
         # thread while this generator is suspended between hits.
-        s = self._ix.searcher()
+        s = open_searcher(self._ix, self.path)
         try:
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
             yield from stream_hits(s, q, filter_q, order, terms, by_article, context)
@@ -414,7 +435,7 @@ class Index:
         """
         q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
                                             source)
-        s = self._ix.searcher()  # its own, as in iter_hits
+        s = open_searcher(self._ix, self.path)  # its own, as in iter_hits
         try:
             yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
         finally:

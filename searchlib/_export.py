@@ -48,6 +48,8 @@ def matching_article_ids(searcher, q: wq.Query, filter_q: wq.Query | None) -> It
     :param q: the parsed query (``Every`` for all)
     :param filter_q: the search filters, or ``None``
     """
+    if searcher.reader().doc_count_all() == 0:
+        return  # an index with no commit yet: Whoosh's empty reader has no columns
     combined = q if filter_q is None else wq.And([q, filter_q])
     docnums = (searcher.reader().all_doc_ids() if isinstance(combined, wq.Every)
                else searcher.docs_for_query(combined))

@@ -142,6 +142,8 @@ def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader) -> list[A
     :param ranked_docs: ``(docnum, score)`` pairs, best first
     :param reader: the searcher's reader
     """
+    if reader.doc_count_all() == 0:
+        return []  # an index with no commit yet: Whoosh's empty reader has no columns
     articles = reader.column_reader("article_id")
     numbers = reader.column_reader("paragraph")
     groups: dict[str, ArticleGroup] = {}
