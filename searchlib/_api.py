@@ -12,6 +12,7 @@ from typing import BinaryIO
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from searchlib._deadline import DEFAULT_TIMEOUT, budget, checked
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
@@ -277,21 +278,25 @@ class Index:
                      size_bytes=size, extractor=self.meta.extractor,
                      schema_version=self.meta.schema_version)
 
-    def entities(self, query: str | None = None, kind: str | None = None, top: int = 20
-                 ) -> list[EntityCount]:
+    def entities(self, query: str | None = None, kind: str | None = None, top: int = 20,
+                 *, timeout: float | None = DEFAULT_TIMEOUT) -> list[EntityCount]:
         """The most frequent entities over the whole index, or over paragraphs matching *query*.
 
         :param kind: only ``person``, ``place`` or ``org``
         :param top: how many names to return
+        :param timeout: seconds the query may run (``None`` or 0: no limit)
         :returns: names with their paragraph ``count`` and number of ``articles``, most first
+        :raises QueryTimeoutError: when the query runs past *timeout*
         """
         if kind is not None and kind not in KINDS:
             raise SearchlibError(f"unknown entity kind {kind!r} (kinds: {', '.join(KINDS)})")
+        deadline = budget(timeout)
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
             docnums = (s.reader().all_doc_ids() if isinstance(q, wq.Every)
-                       else s.docs_for_query(q))
+                       else list(checked(s.docs_for_query(q), deadline)))
+            deadline.check()
             return self._facets.top(docnums, [kind] if kind else KINDS, top)
 
     def search(self, query: str = "", limit: int = 10, page: int = 1, facets: int = 10, *,
@@ -300,7 +305,8 @@ class Index:
                org: str | Iterable[str] | None = None,
                since: str | dt.date | None = None, until: str | dt.date | None = None,
                source: str | None = None, sort: str | None = None, by_article: bool = False,
-               context: int = 0, suggest: bool = True) -> Results:
+               context: int = 0, suggest: bool = True,
+               timeout: float | None = DEFAULT_TIMEOUT) -> Results:
         """Search paragraphs, optionally narrowed by who, where, when and which source.
 
         :param query: Whoosh query syntax (see README); empty matches every paragraph
@@ -322,8 +328,11 @@ class Index:
             ``total_paragraphs`` paragraphs
         :param context: attach this many paragraphs before and after each hit
         :param suggest: when there are fewer than three hits, look for a corrected query
+        :param timeout: seconds the search may run (``None`` or 0: no limit)
         :raises QueryError: when the query, a filter or the sort cannot be understood
+        :raises QueryTimeoutError: when the search runs past *timeout*
         """
+        deadline = budget(timeout)
         if limit < 1 or page < 1:
             raise ValueError("limit and page must be at least 1")
         if context < 0:
@@ -339,8 +348,8 @@ class Index:
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
                 # paragraphs depend on all of them, not just the first page's.
-                results = ranked(s, q, filter_q, order, limit=None)
-                groups = group_by_article(results.items(), s.reader())
+                results = ranked(s, q, filter_q, order, limit=None, deadline=deadline)
+                groups = group_by_article(checked(results.items(), deadline), s.reader())
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
@@ -348,19 +357,23 @@ class Index:
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
-                results = ranked(s, q, filter_q, order, limit=stop)
+                results = ranked(s, q, filter_q, order, limit=stop, deadline=deadline)
                 total = len(results)
                 hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms)
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
+            deadline.check()
             facet_counts = {}
             if facets and total:
                 counts = self._facets.count(results.docs())
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
                                 for kind in KINDS}
+            deadline.check()
+            # The results are in: a suggestion is offered only while time is left.
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
-                                        total_paragraphs or total) if suggest else None)
+                                        total_paragraphs or total)
+                          if suggest and not deadline.expired() else None)
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
                        by_article=by_article, suggestion=suggestion,
@@ -382,7 +395,8 @@ class Index:
                   org: str | Iterable[str] | None = None,
                   since: str | dt.date | None = None, until: str | dt.date | None = None,
                   source: str | None = None, sort: str | None = None,
-                  by_article: bool = False, context: int = 0) -> Iterator[Hit]:
+                  by_article: bool = False, context: int = 0,
+                  timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[Hit]:
         """Every hit of a search, in order, one at a time (no page limit).
 
         Takes the same filters and options as :meth:`search`. Only the ranked document
@@ -390,9 +404,12 @@ class Index:
         yielded in turn, so memory does not grow with the hits' text. The stream reads one
         commit of the index throughout, even if others land meanwhile.
 
+        :param timeout: seconds that finding and ranking the matches may take (before the
+            first hit; writing the hits out is not limited)
         :raises QueryError: when the query, a filter or the sort cannot be understood
             (raised on the first ``next()``)
         """
+        deadline = budget(timeout)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
@@ -400,11 +417,13 @@ class Index:
         s = open_searcher(self._ix, self.path)
         try:
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
-            yield from stream_hits(s, q, filter_q, order, terms, by_article, context)
+            yield from stream_hits(s, q, filter_q, order, terms, by_article, context,
+                                   deadline=deadline)
         finally:
             s.close()
 
-    def similar(self, paragraph_id: str, limit: int = 10) -> list[Hit]:
+    def similar(self, paragraph_id: str, limit: int = 10, *,
+                timeout: float | None = DEFAULT_TIMEOUT) -> list[Hit]:
         """The paragraphs most like one paragraph, those of other articles first.
 
         Useful to find the follow-ups and wire copies of a story. The paragraph itself is
@@ -412,31 +431,41 @@ class Index:
 
         :param paragraph_id: ``<article id>#<n>``
         :param limit: how many at most
+        :param timeout: seconds the search may run (``None`` or 0: no limit)
         :raises ArticleNotFoundError: if there is no such paragraph
+        :raises QueryTimeoutError: when the search runs past *timeout*
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
+        deadline = budget(timeout)
         with self._lock:
             s = self._current()
             found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
+            deadline.check("the search for similar paragraphs")
             return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
 
     def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,
                         place: str | Iterable[str] | None = None,
                         org: str | Iterable[str] | None = None,
                         since: str | dt.date | None = None, until: str | dt.date | None = None,
-                        source: str | None = None) -> Iterator[dict]:
+                        source: str | None = None,
+                        timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[dict]:
         """Whole articles with at least one matching paragraph, in the JSON Lines input
         format (``id``, ``title``, ``date``, ``source``, ``url``, ``paragraphs``), in index
         order, one at a time. Indexing them again rebuilds the same index.
 
         :param query: as for :meth:`search`; empty exports every article (with filters,
             every article they let through)
+        :param timeout: seconds that finding the matches may take (before the first
+            article; writing the articles out is not limited)
+        :raises QueryTimeoutError: when finding the matches runs past *timeout*
         """
+        deadline = budget(timeout)
         q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
                                             source)
         s = open_searcher(self._ix, self.path)  # its own, as in iter_hits
         try:
-            yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
+            ids = matching_article_ids(s, q, filter_q, deadline=deadline)
+            yield from article_records(DocumentReader(s), ids)
         finally:
             s.close()
