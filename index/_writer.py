@@ -206,13 +206,27 @@ class ArticleWriter:
                 counts.paragraphs += 1 + len(article.paragraphs)
         except BaseException:
             writer.cancel()
+            self._tidy()
             raise
         with _sigint_deferred():
-            writer.commit(mergetype=tiered_merge)
+            try:
+                writer.commit(mergetype=tiered_merge)
+            except OSError:  # a full disk: what the commit wrote is of no use
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                self._tidy()
+                raise
             record_sums(self.ix)
             if on_commit:
                 on_commit(counts)
         return counts
+
+    def _tidy(self) -> None:
+        """Remove what a cancelled or failed batch wrote, when this session holds the lock
+        (otherwise the next writer's start does it)."""
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                remove_orphans(self.ix)
 
     def consolidate(self, before: Callable[[], None] | None = None) -> bool:
         """Merge the segments written since this session took the lock into one segment.
@@ -239,6 +253,7 @@ class ArticleWriter:
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.cancel()
+            self._tidy()
             raise
         record_sums(self.ix)
         end_run(self.ix.storage.folder)
