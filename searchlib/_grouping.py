@@ -81,7 +81,14 @@ def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
             deadline.check()
         return fast
     collector = _Recording(_collector(limit, _sort_facet(sort), allow), deadline)
-    searcher.search_with_collector(q, collector)
+    try:
+        searcher.search_with_collector(q, collector)
+    except NotImplementedError:
+        # Whoosh's AndNot over a date range and a fuzzy term meets a matcher without id()
+        # (found by the fuzz test: `ka oilsakaka OR date:2023-06 ANDNOT oe~2`).
+        raise QueryError("the search engine cannot run this combination of operators "
+                         "(a Whoosh limitation); group the parts with parentheses or "
+                         "simplify the query") from None
     if deadline is not None:
         deadline.check()
     results = collector.results()
