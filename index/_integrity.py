@@ -157,7 +157,8 @@ def problems(where: Path, quick: bool = False) -> list[Problem]:
         try:
             st = path.stat()
         except FileNotFoundError:
-            if stale:
+            # A commit may have landed since the manifest was read, and merged it away.
+            if stale or latest_generation(where) > manifest.generation:
                 continue
             found.append(Problem(str(path), f"missing; {_RESTORE}"))
             continue
