@@ -181,3 +181,36 @@ def test_orphans_of_a_failed_commit_are_cleaned_at_the_next_writers_start(tmp_pa
     names = sorted(p.name for p in ix.iterdir())
     assert "MAIN_deadbeef00000000.seg" not in names and "MAIN.tmp" not in names
     assert "zq3k8s.tmp" not in names
+
+
+def _file_size_limit(limit: int):
+    def apply() -> None:  # in the child: files past *limit* bytes fail with EFBIG
+        import resource
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error, not a kill
+    return apply
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_a_final_merge_that_does_not_fit_is_a_note_and_exit_0(tmp_path):
+    """Every batch fits, the merged segment does not: nothing the user asked for failed."""
+    corpus = make_corpus(tmp_path / "a.jsonl", 400)
+    ix = tmp_path / "ix"
+    cmd = [script(), "index", str(corpus), "--index", str(ix), "--batch-size", "100"]
+    # four batch segments of about 45 KB each; merged, about 160 KB
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
+                         preexec_fn=_file_size_limit(100_000))
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.strip().splitlines() == [
+        "searchlib: note: the final merge could not be written (File too large); every batch "
+        "is committed and the next run finishes the merge"]
+    assert "400 articles added" in res.stdout
+    segments = sorted(p.name for p in ix.glob("*.seg"))
+    assert len(segments) == 4, segments  # the half-written merged segment is gone
+    assert set(p.name for p in ix.iterdir()) - _files_in_use(ix) <= {
+        "searchlib.json", "searchlib.sums", "MAIN_WRITELOCK", "searchlib.run"}
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+    assert again.returncode == 0 and "400 skipped" in again.stdout, again.stderr
+    assert len(list(ix.glob("*.seg"))) == 1
+    with Index.open(ix) as index:
+        assert index.stats().articles == 400
