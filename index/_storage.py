@@ -267,7 +267,8 @@ def check_index(where: Path, quick: bool = False, repair: bool = False) -> Check
         try:
             if not quick:
                 _read_everything(where)
-            record_sums(whoosh_index.open_dir(str(where)))
+            with creation_lock(where):  # not in the middle of a writer's commit
+                record_sums(whoosh_index.open_dir(str(where)))
             report.repaired.append(f"{sums}: recorded the checksums of the files as they are")
             found = problems(where, quick)
         except Exception as e:
