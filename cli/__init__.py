@@ -5,6 +5,7 @@ Installed as ``searchlib.cli`` (the repository folder ``cli/``).
 
 from searchlib.cli import (  # noqa: F401  (each adds its commands)
     _browsing,
+    _check,
     _reextract,
     _searching,
     _serve,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from searchlib.cli import _render as render
 from searchlib.cli._app import handle_errors, index_option, main, open_index
+from searchlib.cli._searching import timeout_option
 
 
 @main.command()
@@ -48,10 +49,11 @@ def stats(index_path, fmt):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True)
 @handle_errors
-def entities(query, index_path, kind, top, fmt):
+@timeout_option
+def entities(query, index_path, kind, top, fmt, timeout):
     """The most frequent entities, over the index or over paragraphs matching QUERY."""
     with open_index(index_path) as ix:
-        found = ix.entities(query or None, kind=kind, top=top)
+        found = ix.entities(query or None, kind=kind, top=top, timeout=timeout)
     if fmt == "json":
         render.echo_json([e.to_dict() for e in found])
     elif fmt == "csv":

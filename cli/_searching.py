@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 
@@ -9,7 +10,8 @@ import click
 from searchlib.cli import _render as render
 from searchlib.cli._app import handle_errors, index_option, main, open_index
 
-from searchlib import QueryError
+from searchlib import QueryError, QueryTimeoutError
+from searchlib._deadline import DEFAULT_TIMEOUT
 from searchlib._filters import parse_date_bound
 from searchlib._grouping import SORTS
 from searchlib._results import similar_to_dict
@@ -57,6 +59,23 @@ def filter_options(func: Callable) -> Callable:
     return func
 
 
+def timeout_option(func: Callable) -> Callable:
+    """``--timeout SECONDS``: the query's time budget; a search past it is one error line
+    naming the option."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except QueryTimeoutError as e:
+            raise QueryTimeoutError(f"{e} (--timeout SECONDS; 0 for no limit)",
+                                    e.seconds) from None
+
+    return click.option(
+        "--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0),
+        metavar="SECONDS", help="Give up a query that runs longer (0: no limit).")(wrapper)
+
+
 def _filters(kwargs: dict) -> dict:
     """The library keyword arguments of the filter options."""
     return {k: kwargs.pop(k) for k in ("person", "place", "org", "since", "until", "source")}
@@ -88,8 +107,9 @@ def _filters(kwargs: dict) -> dict:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]),
               default="text", show_default=True)
 @handle_errors
+@timeout_option
 def search(query, index_path, sort, limit, page, by_article, context, all_hits, snippet,
-           explain, fmt, **filters):
+           explain, fmt, timeout, **filters):
     """Search paragraphs, e.g. 'Taiwan', '"foreign minister"', 'person:Qin'.
 
     QUERY may be left out to list the paragraphs the filters let through, newest first.
@@ -103,14 +123,14 @@ def search(query, index_path, sort, limit, page, by_article, context, all_hits, 
     with open_index(index_path) as ix:
         if all_hits:
             hits = ix.iter_hits(query, sort=sort, by_article=by_article, context=context,
-                                **wanted)
+                                timeout=timeout, **wanted)
             if fmt == "jsonl":
                 render.hits_jsonl(hits)
             else:
                 render.hits_csv(hits)
             return
         results = ix.search(query, limit=limit, page=page, sort=sort, by_article=by_article,
-                            context=context, **wanted)
+                            context=context, timeout=timeout, **wanted)
     if explain and fmt == "text":
         render.explain_text(results.explain)
     elif explain and fmt != "json":  # JSON carries it as "explain"
@@ -136,10 +156,11 @@ def search(query, index_path, sort, limit, page, by_article, context, all_hits, 
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]),
               default="text", show_default=True)
 @handle_errors
-def similar(paragraph_id, index_path, limit, fmt):
+@timeout_option
+def similar(paragraph_id, index_path, limit, fmt, timeout):
     """Paragraphs most like PARAGRAPH_ID (<article id>#<n>), other articles' first."""
     with open_index(index_path) as ix:
-        hits = ix.similar(paragraph_id, limit=limit)
+        hits = ix.similar(paragraph_id, limit=limit, timeout=timeout)
     if fmt == "json":
         render.echo_json(similar_to_dict(paragraph_id, hits))
     elif fmt == "jsonl":
@@ -157,9 +178,10 @@ def similar(paragraph_id, index_path, limit, fmt):
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl",
               show_default=True, help="The JSON Lines input format of 'searchlib index'.")
 @handle_errors
-def export(query, index_path, fmt, **filters):
+@timeout_option
+def export(query, index_path, fmt, timeout, **filters):
     """Write out whole articles (all of them, or those with a paragraph matching QUERY and
     the filters) as JSON Lines that 'searchlib index' reads back."""
     wanted = _filters(filters)
     with open_index(index_path) as ix:
-        render.records_jsonl(ix.export_articles(query, **wanted))
+        render.records_jsonl(ix.export_articles(query, timeout=timeout, **wanted))

@@ -65,6 +65,8 @@ def index_cmd(paths, index_path, fmt, extractor, batch_size, wait, strict, quiet
         sys.exit(130)
     for err in report.errors:
         fail(str(err))
+    for note in report.notes:
+        click.echo(f"searchlib: note: {note}", err=True)
     if not quiet:
         click.echo(render.report_line(report))
     if report.errors:

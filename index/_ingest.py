@@ -13,8 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from searchlib.index._readers import InputFile, check_article, find_inputs, read_input
+from searchlib.index._readers import (
+    InputFile,
+    check_article,
+    clean_article,
+    find_inputs,
+    read_input,
+    read_located,
+    shown_path,
+)
 from searchlib.index._records import Article
+from searchlib.index._runs import write_error
 from searchlib.index._writer import ArticleWriter, BatchCounts
 
 from searchlib._errors import IngestInterrupted, InputError
@@ -51,6 +60,7 @@ class IngestReport(BatchCounts):
     files: int = 0
     commits: int = 0
     errors: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def files_with_errors(self) -> int:
@@ -74,6 +84,9 @@ def check_articles(articles: Iterable[Article | InputError]) -> Iterator[Article
     """Pass *articles* through, turning those that break the size limits into errors."""
     for item in articles:
         if isinstance(item, Article):
+            fixed = clean_article(item)
+            if fixed:
+                yield InputError(f"article {item.id or item.title[:40]!r}", fixed)
             problem = check_article(item)
             if problem:
                 yield InputError(f"article {item.id or item.title[:40]!r}", problem)
@@ -129,42 +142,107 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                     batch = []
             if batch:
                 flush(batch)
-            writer.consolidate(before=on_merge)
+            try:
+                writer.consolidate(before=on_merge)
+            except OSError as e:
+                # Every batch is committed: the merge is an optimisation, the next run
+                # finishes it. Nothing failed that the user asked for.
+                report.notes.append(f"the final merge could not be written "
+                                    f"({e.strerror or e}); every batch is committed and the "
+                                    "next run finishes the merge")
     except IngestInterrupted:
         raise
     except KeyboardInterrupt as e:
         raise IngestInterrupted(report) from e
+    except OSError as e:
+        folder = writer.ix.storage.folder
+        raise write_error(folder, e, f"; {_committed(report)} before it, the batch in "
+                          "progress was discarded") from None
     return report
 
 
-def check_paths(paths: Iterable[str], format: str = "auto",
-                stdin: BinaryIO | None = None) -> BinaryIO | None:
-    """Read every input through, raising its first error: the first pass of a strict ingest.
+def _committed(report: IngestReport) -> str:
+    n = report.commits
+    return (f"{n:,} batch{'es' * (n != 1)} committed ({report.added:,} added, "
+            f"{report.replaced:,} replaced)")
 
-    Nothing is kept but standard input, which can be read only once.
 
-    :returns: a stream that replays standard input (or *stdin* as given if ``-`` is unused)
-    :raises InputError: the first bad file, line or article
+@dataclass
+class _Scan:
+    """What a first pass over the inputs found: which articles a later one with the same id
+    supersedes (by input and ordinal, with the notice to give instead), and a replay of
+    standard input."""
+
+    superseded: dict[tuple[int, int], InputError] = field(default_factory=dict)
+    stdin: BinaryIO | None = None
+
+
+def _where(path: str, line: int | None, other: str) -> str:
+    if path == other:
+        return f"line {line}" if line is not None else "this file"
+    return f"{path}:{line}" if line is not None else path
+
+
+def scan_inputs(found_inputs: list[InputFile | InputError], stdin: BinaryIO | None = None,
+                strict: bool = False) -> _Scan:
+    """Read every input through once: find the ids that appear more than once (the later
+    article is kept, the earlier reported), and with *strict* raise the first bad file,
+    line or article. Nothing is kept but the ids and standard input (which can be read only
+    once).
+
+    :raises InputError: with *strict*, the first bad input
     """
+    scan = _Scan()
     data: bytes | None = None
-    for item in find_inputs(paths, format):
+    seen: dict[str, tuple[int, int, str, int | None]] = {}
+    inputs = 0
+    for item in found_inputs:
         if isinstance(item, InputError):
-            raise item
+            if strict:
+                raise item
+            continue
+        i, inputs = inputs, inputs + 1
         source = None
         if item.path == "-":
             if data is None:
                 data = (stdin or sys.stdin.buffer).read()
             source = io.BytesIO(data)
-        for found in read_input(item, stdin=source):
+        k = 0
+        for line, found in read_located(item, stdin=source):
             if isinstance(found, InputError):
-                raise found
-    return io.BytesIO(data) if data is not None else stdin
+                if strict:
+                    raise found
+                continue
+            path = found_path(item)
+            aid = str(found.id)  # the readers give every article an id
+            before = seen.get(aid)
+            if before is not None:
+                bi, bk, bpath, bline = before
+                notice = InputError(bpath, f"id {found.id!r} appears twice: "
+                                    f"{_where(bpath, bline, bpath)} and "
+                                    f"{_where(path, line, bpath)}; the later is kept", bline)
+                if strict:
+                    raise notice
+                scan.superseded[(bi, bk)] = notice
+            seen[aid] = (i, k, path, line)
+            k += 1
+    scan.stdin = io.BytesIO(data) if data is not None else stdin
+    return scan
+
+
+def found_path(item: InputFile) -> str:
+    """The input's path as its messages show it."""
+    return shown_path(item.path) if item.path != "-" else "-"
 
 
 def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "auto",
                  progress: ProgressCallback | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                  stdin: BinaryIO | None = None, strict: bool = False) -> IngestReport:
     """Find, read and write every article under *paths*.
+
+    The inputs are read twice: a first pass finds ids that appear more than once (the later
+    article is kept, the earlier reported and left out, so counts stay right on re-runs
+    whatever the batch size) and, with *strict*, checks everything before the first write.
 
     :param format: ``auto`` (by extension) or ``txt``, ``jsonl``, ``csv``
     :param progress: called with a :class:`Progress` as files and batches finish
@@ -173,17 +251,11 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
         :class:`InputError`; the index is then untouched
     """
     paths = list(paths)
-    if strict:
-        stdin = check_paths(paths, format, stdin)
     report = IngestReport()
-    inputs: list[InputFile] = []
-    for item in find_inputs(paths, format):
-        if isinstance(item, InputError):
-            if strict:  # the inputs changed since they were checked
-                raise item
-            report.errors.append(item)
-        else:
-            inputs.append(item)
+    found_inputs = list(find_inputs(paths, format))
+    scan = scan_inputs(found_inputs, stdin, strict)
+    report.errors.extend(i for i in found_inputs if isinstance(i, InputError))
+    inputs = [i for i in found_inputs if isinstance(i, InputFile)]
     total = sum(i.size for i in inputs)
     done = 0  # bytes of the files read to their end
     files_done = 0
@@ -213,10 +285,16 @@ def ingest_paths(writer: ArticleWriter, paths: Iterable[str], format: str = "aut
 
     def stream() -> Iterator[Article | InputError]:
         nonlocal done, files_done, read_upto
-        for item in inputs:
+        for i, item in enumerate(inputs):
+            k = 0
             source: list[BinaryIO] = []
-            for found in read_input(item, stdin=stdin, opened=source.append):
+            for found in read_input(item, stdin=scan.stdin, opened=source.append):
                 if isinstance(found, Article):
+                    notice = scan.superseded.get((i, k))
+                    k += 1
+                    if notice is not None:
+                        yield notice
+                        continue
                     f = source[0] if source else None
                     # Standard input has no size: its bytes are not counted.
                     at = (min(f.tell(), item.size) if item.size and f is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from searchlib.index._format import META_FILE, SCHEMA_VERSION
 
-from searchlib._errors import IndexNotFoundError, IndexVersionError
+from searchlib._errors import IndexCorruptError, IndexNotFoundError, IndexVersionError
 
 
 @dataclass
@@ -40,6 +40,11 @@ def read_meta(directory: str | os.PathLike) -> IndexMeta:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, NotADirectoryError):
+        if Path(directory).is_dir() and any(
+                p.suffix in (".toc", ".seg") for p in Path(directory).glob("*MAIN_*")):
+            raise IndexCorruptError(
+                f"{directory}: holds Whoosh index files but no {META_FILE}; rebuild it with: "
+                f"searchlib check --repair --index {directory}", str(path)) from None
         raise IndexNotFoundError(
             f"no searchlib index at {directory} (create one and add articles first)") from None
     except (OSError, ValueError) as e:

@@ -6,6 +6,7 @@ beside the articles they could read, so one bad file or line never stops the res
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -13,6 +14,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -63,7 +65,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
         path = str(raw)
         if path == "-":
             if format == "auto":
-                yield InputError("-", "standard input needs --format txt, jsonl or csv")
+                yield _error("-", "standard input needs --format txt, jsonl or csv")
             else:
                 yield InputFile("-", format)
             continue
@@ -77,23 +79,29 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
                     if name.startswith(".") or ext not in EXTENSIONS:
                         continue
                     child = os.path.join(root, name)
+                    kind = _file_kind(child)
+                    if kind is not None:
+                        # Opening a FIFO blocks until someone writes to it; a device or a
+                        # socket is no article either.
+                        yield _error(child, f"{kind}, not a regular file; skipped")
+                        continue
                     found += 1
                     yield InputFile(child, EXTENSIONS[ext] if format == "auto" else format,
                                     _size(child))
             if not found:
-                yield InputError(path, "directory holds no article files "
+                yield _error(path, "directory holds no article files "
                                  f"({', '.join(sorted(EXTENSIONS))})")
         elif p.is_file():
             fmt = format if format != "auto" else EXTENSIONS.get(p.suffix.lower())
             if fmt is None:
-                yield InputError(path, f"cannot tell the format of {p.suffix or 'a file'} "
+                yield _error(path, f"cannot tell the format of {p.suffix or 'a file'} "
                                  "without an extension; pass --format txt, jsonl or csv")
             else:
                 yield InputFile(path, fmt, _size(path))
         elif p.exists():
-            yield InputError(path, "not a regular file or directory")
+            yield _error(path, "not a regular file or directory")
         else:
-            yield InputError(path, "no such file or directory")
+            yield _error(path, "no such file or directory")
 
 
 def read_input(item: InputFile, stdin: BinaryIO | None = None,
@@ -107,6 +115,24 @@ def read_input(item: InputFile, stdin: BinaryIO | None = None,
     :param opened: called with the stream a JSON Lines or CSV file is read from, so that
         the caller can follow its position (the progress bar)
     """
+    for _line, found in read_located(item, stdin, opened):
+        yield found
+
+
+def read_located(item: InputFile, stdin: BinaryIO | None = None,
+                 opened: Callable[[BinaryIO], None] | None = None
+                 ) -> Iterator[tuple[int | None, Article | InputError]]:
+    """:func:`read_input`, each article with the line it starts on (``None`` for a .txt)."""
+    for found in _read_any(item, stdin, opened):
+        if isinstance(found, tuple):
+            yield found
+        else:
+            yield (found.line if isinstance(found, InputError) else None), found
+
+
+def _read_any(item: InputFile, stdin: BinaryIO | None,
+              opened: Callable[[BinaryIO], None] | None = None
+              ) -> Iterator[Article | InputError | tuple[int, Article | InputError]]:
     try:
         if item.path == "-":
             data = (stdin or sys.stdin.buffer).read()
@@ -120,31 +146,65 @@ def read_input(item: InputFile, stdin: BinaryIO | None = None,
                 yield from _read_stream(item, f)
             return
     except OSError as e:
-        yield InputError(item.path, f"cannot read: {e.strerror or e}")
+        yield _error(item.path, f"cannot read: {e.strerror or e}")
         return
     if not data.strip():
-        yield InputError(item.path, "empty file")
+        yield _error(item.path, "empty file")
         return
-    if b"\0" in data[:_SNIFF_BYTES]:
-        yield InputError(item.path, "binary file, not text")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        yield InputError(item.path, f"not valid UTF-8 (byte {e.start}); "
+    wide = _wide_encoding(data[:4])
+    if wide:
+        text = data.decode(wide, errors="replace")
+        if "\ufffd" in text:
+            yield _error(item.path, f"not valid {wide.upper()}; undecodable bytes replaced "
+                         "with U+FFFD")
+    else:
+        if b"\0" in data[:_SNIFF_BYTES]:
+            yield _error(item.path, "binary file, not text")
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            yield _error(item.path, f"not valid UTF-8 (byte {e.start}); "
                          "undecodable bytes replaced with U+FFFD", line)
-        text = data.decode("utf-8-sig", errors="replace")
+            text = data.decode("utf-8-sig", errors="replace")
     if item.format == "txt":
         yield from _read_txt(item.path, text)
     else:
-        yield from _read_stream(item, io.BytesIO(text.encode("utf-8")))
+        yield from _read_stream(item, io.BytesIO(text.encode("utf-8", "surrogatepass")))
+
+
+#: Byte order marks of the encodings other than UTF-8 that a text file may be in, the
+#: 4-byte ones first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _wide_encoding(start: bytes) -> str | None:
+    """``utf-16`` or ``utf-32`` when *start* (a file's first bytes) is such a byte order mark."""
+    return next((enc for bom, enc in _BOMS if start.startswith(bom)), None)
+
+
+def _recoded(stream: BinaryIO, encoding: str) -> Iterator[bytes]:
+    """The lines (ending at ``\n`` only) of a UTF-16/32 stream, as UTF-8."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pending = ""
+    while True:
+        chunk = stream.read(1 << 16)
+        pending += decoder.decode(chunk, final=not chunk)
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            yield (line + "\n").encode("utf-8", "surrogatepass")
+        if not chunk:
+            break
+    if pending:
+        yield pending.encode("utf-8", "surrogatepass")
 
 
 class _Lines:
     """The decoded lines of a binary stream, noting (once) a line that is not UTF-8."""
 
-    def __init__(self, path: str, stream: BinaryIO) -> None:
+    def __init__(self, path: str, stream: Iterable[bytes]) -> None:
         self.path = path
         self.stream = stream
         self.errors: list[InputError] = []
@@ -156,7 +216,7 @@ class _Lines:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
                 if not self.errors:
-                    self.errors.append(InputError(
+                    self.errors.append(_error(
                         self.path, f"not valid UTF-8 (byte {e.start} of the line); "
                         "undecodable bytes replaced with U+FFFD", n))
                 line = raw.decode("utf-8", errors="replace")
@@ -170,20 +230,27 @@ class _Lines:
         return taken
 
 
-def _read_stream(item: InputFile, stream: BinaryIO) -> Iterator[Article | InputError]:
+def _read_stream(item: InputFile, stream: BinaryIO
+                 ) -> Iterator[InputError | tuple[int, Article | InputError]]:
     """JSON Lines or CSV from a binary stream (a file, or standard input read into memory)."""
-    if b"\0" in stream.read(_SNIFF_BYTES):
-        yield InputError(item.path, "binary file, not text")
-        return
+    start = stream.read(_SNIFF_BYTES)
     stream.seek(0)
-    lines = _Lines(item.path, stream)
+    wide = _wide_encoding(start[:4])
+    if wide:
+        source: Iterable[bytes] = _recoded(stream, wide)
+    elif b"\0" in start:
+        yield _error(item.path, "binary file, not text")
+        return
+    else:
+        source = stream
+    lines = _Lines(item.path, source)
     reader = _read_jsonl if item.format == "jsonl" else _read_csv
-    for found in reader(item.path, lines):
+    for line, found in reader(item.path, lines):
         yield from lines.take_errors()
-        yield found
+        yield line, found
     yield from lines.take_errors()
     if not lines.content:
-        yield InputError(item.path, "empty file")
+        yield _error(item.path, "empty file")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -222,12 +289,40 @@ def _size(path: str) -> int:
         return 0
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """*path* as valid text for ids and messages: a file name's bytes that are not UTF-8
+    (which Python keeps as lone surrogates, ``surrogateescape``) are shown as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _error(path: str | os.PathLike, message: str, line: int | None = None) -> InputError:
+    return InputError(shown_path(path) if path != "-" else "-", message, line)
+
+
+def _file_kind(path: str) -> str | None:
+    """What *path* is when it is not a regular file (``None`` for one, or when it is gone)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # reading it will say what is wrong
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
 def _file_id(path: str, line: int | None = None) -> str:
     """A stable id for an article that has neither id nor url: its file (and line)."""
     if path == "-":
         return ""
-    digest = hashlib.blake2b(str(Path(path).resolve()).encode(), digest_size=4).hexdigest()
-    stem = Path(path).stem
+    raw = os.fsencode(Path(path).resolve())
+    digest = hashlib.blake2b(raw, digest_size=4).hexdigest()
+    stem = shown_path(Path(path).stem)
     return f"{stem}-{digest}" + (f":{line}" if line is not None else "")
 
 
@@ -249,20 +344,42 @@ def check_article(article: Article) -> str | None:
     return None
 
 
+def clean_article(article: Article) -> str | None:
+    """Replace lone surrogates in *article*'s strings with U+FFFD, in place; say what was
+    done, if anything (an article built by a program may hold them too)."""
+    fixed = []
+    for key in ("title", "id", "url", "source"):
+        value = getattr(article, key)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            setattr(article, key, _SURROGATE.sub("\ufffd", value))
+            fixed.append(key)
+    if any(_SURROGATE.search(p) for p in article.paragraphs):
+        article.paragraphs = [_SURROGATE.sub("\ufffd", p) for p in article.paragraphs]
+        fixed.append("paragraphs")
+    if not fixed:
+        return None
+    return f"lone surrogate code point(s) in {', '.join(fixed)} replaced with U+FFFD"
+
+
 def _finish(article: Article, path: str, line: int | None) -> Article | InputError:
     problem = check_article(article)
     if problem:
-        return InputError(path, problem, line)
+        return _error(path, problem, line)
     if not article.id:
         article.id = article.url or _file_id(path, line) or _content_id(article)
     return article
 
 
 def _read_txt(path: str, text: str) -> Iterator[Article | InputError]:
+    nul = text.find("\0")
+    if nul >= 0:
+        yield _error(path, "NUL character in the text (binary data?); article not indexed",
+                     text.count("\n", 0, nul) + 1)
+        return
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
-        yield InputError(path, "empty file")
+        yield _error(path, "empty file")
         return
     head = lines[first].strip()
     date = None
@@ -272,72 +389,134 @@ def _read_txt(path: str, text: str) -> Iterator[Article | InputError]:
         try:
             date = parse_date(m[1])
         except ValueError as e:
-            yield InputError(path, f"{e}; indexed without a date", first + 1)
+            yield _error(path, f"{e}; indexed without a date", first + 1)
     paragraphs = split_paragraphs("\n".join(lines[first + 1:]))
     if not head:
         if not paragraphs:
-            yield InputError(path, "no headline and no text", first + 1)
+            yield _error(path, "no headline and no text", first + 1)
             return
         head = paragraphs.pop(0)
     yield _finish(Article(title=_SPACES.sub(" ", head), paragraphs=paragraphs, date=date),
                   path, None)
 
 
-def _from_record(rec: dict, path: str, line: int) -> Article | InputError:
-    """Build an article from a JSONL object or CSV row (keys already lower-cased)."""
+#: A UTF-16 surrogate code point, which is not a character: JSON's ``"\\ud83d"`` escape
+#: alone decodes to one, and no file, terminal or encoder can write it out again.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_STRING_FIELDS = ("title", "text", "date", "id", "url", "source")
+
+
+def _clean(rec: dict, path: str, line: int) -> InputError | None:
+    """Make every string of *rec* valid Unicode (lone surrogates -> U+FFFD), in place, and
+    say so; an error when a NUL character is in one (binary data, never text)."""
+    fixed = []
+    for key, value in rec.items():
+        if key == "paragraphs" and isinstance(value, list):
+            for i, p in enumerate(value):
+                if isinstance(p, str) and _SURROGATE.search(p):
+                    value[i] = _SURROGATE.sub("\ufffd", p)
+                    fixed.append(key)
+            strings = [p for p in value if isinstance(p, str)]
+        elif isinstance(value, str):
+            if _SURROGATE.search(value):
+                rec[key] = _SURROGATE.sub("\ufffd", value)
+                fixed.append(key)
+            strings = [value]
+        else:
+            continue
+        if key in (*_STRING_FIELDS, "paragraphs") and any("\0" in v for v in strings):
+            return _error(path, f"NUL character in {key!r} (binary data?); article not "
+                          "indexed", line)
+    if fixed:
+        return _error(path, "lone surrogate code point(s) in "
+                      f"{', '.join(repr(k) for k in dict.fromkeys(fixed))} replaced with "
+                      "U+FFFD", line)
+    return None
+
+
+def _from_record(rec: dict, path: str, line: int) -> Iterator[Article | InputError]:
+    """Build an article from a JSONL object or CSV row (keys already lower-cased); yields
+    the warnings met on the way, then the article or the error that stopped it."""
+    problem = _clean(rec, path, line)
+    if problem is not None:
+        yield problem
+        if problem.reason.startswith("NUL"):
+            return
     title = rec.get("title")
     if not isinstance(title, str) or not title.strip():
-        return InputError(path, "no title", line)
+        yield _error(path, "no title", line)
+        return
     if "paragraphs" in rec and rec["paragraphs"] is not None:
         paras = rec["paragraphs"]
         if not isinstance(paras, list) or not all(isinstance(p, str) for p in paras):
-            return InputError(path, "'paragraphs' must be a list of strings", line)
+            yield _error(path, "'paragraphs' must be a list of strings", line)
+            return
         paragraphs = [q for p in paras if (q := _SPACES.sub(" ", p).strip())]
     elif isinstance(rec.get("text"), str):
         paragraphs = split_paragraphs(rec["text"])
     else:
-        return InputError(path, "no text (need 'text' or 'paragraphs')", line)
+        yield _error(path, "no text (need 'text' or 'paragraphs')", line)
+        return
     try:
         date = parse_date(rec.get("date"))
     except ValueError as e:
-        return InputError(path, str(e), line)
+        # As for a .txt header: the article is worth more than its date.
+        yield _error(path, f"{e}; indexed without a date", line)
+        date = None
     fields = {}
     for key in ("id", "url", "source"):
         value = rec.get(key)
-        if value is not None and str(value).strip():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            # str() would store a Python repr ("['x', 'y']", "True") as the value.
+            yield _error(path, f"{key!r} must be a string or a number, not "
+                         f"{_json_type(value)}; article not indexed", line)
+            return
+        if str(value).strip():
             fields[key] = str(value).strip()
-    return _finish(Article(title=_SPACES.sub(" ", title).strip(), paragraphs=paragraphs,
-                           date=date, **fields), path, line)
+    yield _finish(Article(title=_SPACES.sub(" ", title).strip(), paragraphs=paragraphs,
+                          date=date, **fields), path, line)
 
 
-def _read_jsonl(path: str, lines: Iterable[str]) -> Iterator[Article | InputError]:
+def _json_type(value: object) -> str:
+    names = {bool: "true/false", list: "a list", dict: "an object"}
+    return next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
+
+
+def _read_jsonl(path: str, lines: Iterable[str]
+                ) -> Iterator[tuple[int, Article | InputError]]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
-            yield InputError(path, f"not JSON ({e.msg})", n)
+            yield n, _error(path, f"not JSON ({e.msg})", n)
+            continue
+        except RecursionError:
+            yield n, _error(path, "not JSON (nested too deeply)", n)
             continue
         if not isinstance(rec, dict):
-            yield InputError(path, "not a JSON object", n)
+            yield n, _error(path, "not a JSON object", n)
             continue
-        yield _from_record({str(k).lower(): v for k, v in rec.items()}, path, n)
+        for found in _from_record({str(k).lower(): v for k, v in rec.items()}, path, n):
+            yield n, found
 
 
-def _read_csv(path: str, lines: Iterable[str]) -> Iterator[Article | InputError]:
+def _read_csv(path: str, lines: Iterable[str]) -> Iterator[tuple[int, Article | InputError]]:
     rows = csv.reader(lines)
     try:
         header = [h.strip().lower() for h in next(rows)]
     except StopIteration:
         return  # an empty file: reported by the caller
     except csv.Error as e:
-        yield InputError(path, f"no CSV header row ({e})" if str(e) else "no CSV header row", 1)
+        yield 1, _error(path, f"no CSV header row ({e})" if str(e) else "no CSV header row", 1)
         return
     missing = [c for c in ("title", "text") if c not in header]
     if missing:
-        yield InputError(path, f"CSV header lacks column(s) {', '.join(missing)} "
-                         f"(has: {', '.join(header)})", 1)
+        yield 1, _error(path, f"CSV header lacks column(s) {', '.join(missing)} "
+                        f"(has: {', '.join(header)})", 1)
         return
     start = rows.line_num + 1
     while True:
@@ -346,14 +525,15 @@ def _read_csv(path: str, lines: Iterable[str]) -> Iterator[Article | InputError]
         except StopIteration:
             return
         except csv.Error as e:
-            yield InputError(path, f"bad CSV: {e}", start)
+            yield start, _error(path, f"bad CSV: {e}", start)
             return
         if any(cell.strip() for cell in row):
             if len(row) != len(header):
-                yield InputError(path, f"row has {len(row)} fields, header has {len(header)}",
-                                 start)
+                yield start, _error(path, f"row has {len(row)} fields, header has "
+                                    f"{len(header)}", start)
             else:
-                yield _from_record(dict(zip(header, row, strict=True)), path, start)
+                for found in _from_record(dict(zip(header, row, strict=True)), path, start):
+                    yield start, found
         start = rows.line_num + 1
 
 

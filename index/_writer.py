@@ -24,7 +24,9 @@ from searchlib.index._format import (
     encode_entity_column,
     join_names,
 )
+from searchlib.index._integrity import record as record_sums
 from searchlib.index._records import Article, Entity, EntityFinder, NameResolver
+from searchlib.index._runs import end_run, remove_orphans, start_run, write_error
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import try_for
 
@@ -169,10 +171,22 @@ class ArticleWriter:
 
     def __enter__(self) -> ArticleWriter:
         lock = self.ix.lock("WRITELOCK")
-        if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
-            raise self._locked_error()
+        try:
+            if not try_for(lock.acquire, timeout=self.wait, delay=0.1):
+                raise self._locked_error()
+        except OSError as e:  # a read-only index folder or file system
+            raise write_error(self.ix.storage.folder, e) from None
         self._lock = lock
-        self._before = {s.segid for s in self.ix._segments()}
+        try:
+            current = {s.segid for s in self.ix._segments()}
+            # Leftovers of an interrupted merge or a failed commit go before we add ours.
+            remove_orphans(self.ix)
+            # A run that was stopped before its final merge left its segments: this run
+            # merges them with its own, even when it has nothing new to write.
+            self._before = start_run(self.ix.storage.folder, current)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -228,14 +242,29 @@ class ArticleWriter:
                     on_article(article)
         except BaseException:
             writer.cancel()
+            self._tidy()
             raise
         with _sigint_deferred():
-            writer.commit(mergetype=tiered_merge)
+            try:
+                writer.commit(mergetype=tiered_merge)
+            except OSError:  # a full disk: what the commit wrote is of no use
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                self._tidy()
+                raise
+            record_sums(self.ix)
             if self.names is not None:
                 self.names.save()
             if on_commit:
                 on_commit(counts)
         return counts
+
+    def _tidy(self) -> None:
+        """Remove what a cancelled or failed batch wrote, when this session holds the lock
+        (otherwise the next writer's start does it)."""
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                remove_orphans(self.ix)
 
     def consolidate(self, before: Callable[[], None] | None = None,
                     everything: bool = False) -> bool:
@@ -256,6 +285,7 @@ class ArticleWriter:
             self._before = set()
         fresh = [s for s in self.ix._segments() if s.segid not in self._before]
         if len(fresh) < 2:
+            end_run(self.ix.storage.folder)
             return False
         if before:
             before()
@@ -265,11 +295,20 @@ class ArticleWriter:
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.cancel()
+            self._tidy()
             raise
+        record_sums(self.ix)
+        end_run(self.ix.storage.folder)
         return True
 
     def delete(self, article_id: str) -> int:
         """Delete every paragraph of one article and commit; returns how many."""
+        try:
+            return self._delete(article_id)
+        except OSError as e:
+            raise write_error(self.ix.storage.folder, e, "; nothing was deleted") from None
+
+    def _delete(self, article_id: str) -> int:
         writer = self._writer()
         try:
             n = writer.delete_by_term("article_id", article_id)
@@ -278,6 +317,7 @@ class ArticleWriter:
             raise
         with _sigint_deferred():
             writer.commit(mergetype=tiered_merge)
+            record_sums(self.ix)
         return n
 
     def _changed(self, batch: dict[str, Article], counts: BatchCounts

@@ -16,6 +16,7 @@ from whoosh import query as wq
 from searchlib import _arguments as check
 from searchlib._arguments import engine_errors
 from searchlib._datefacet import date_counts
+from searchlib._deadline import DEFAULT_TIMEOUT, budget, checked
 from searchlib._errors import (
     ArticleNotFoundError,
     ExtractorError,
@@ -64,10 +65,13 @@ from searchlib.index._meta import META_FILE, IndexMeta, write_meta
 from searchlib.index._readers import FORMATS
 from searchlib.index._records import Article
 from searchlib.index._storage import (
+    CheckReport,
     NewIndex,
+    check_index,
     create_files,
     dir_size,
     open_files,
+    open_searcher,
     resolve_index_path,
 )
 from searchlib.index._writer import ArticleWriter
@@ -153,8 +157,10 @@ class Index:
         where = resolve_index_path(path)
         check.text("extractor", extractor, optional=True)
         if not (where / META_FILE).exists():
-            return cls.create(where, extractor or DEFAULT_EXTRACTOR)
-        ix = cls.open(where)
+            # Another process may be creating it at this moment: then wait, and open it.
+            ix = cls(where, *create_files(where, extractor or DEFAULT_EXTRACTOR, exist_ok=True))
+        else:
+            ix = cls.open(where)
         if extractor and extractor != ix.meta.extractor:
             if ix._ix.doc_count() == 0:
                 try:  # built before it is recorded, as in create()
@@ -170,6 +176,21 @@ class Index:
                     f"{where}: index was built with the {ix.meta.extractor!r} extractor; "
                     f"re-create it to use {extractor!r}")
         return ix
+
+    @classmethod
+    def check(cls, path: str | os.PathLike | None = None, quick: bool = False,
+              repair: bool = False) -> CheckReport:
+        """Verify an index on disk (it need not open): its metadata, each file's recorded
+        checksum, and (unless *quick*) that every column and term reads back.
+
+        :param quick: compare file sizes with the recorded ones only (fast)
+        :param repair: rebuild a missing or unreadable ``searchlib.json`` from the segments
+            and record checksums that are missing; damaged segments cannot be repaired
+        :returns: the problems (one line each, naming the file and the way out) and what
+            was repaired; no problems means the index is sound
+        :raises IndexNotFoundError: when there is no index at *path*
+        """
+        return check_index(resolve_index_path(path), quick=quick, repair=repair)
 
     def close(self) -> None:
         """Close the searcher and any extractor worker processes."""
@@ -325,7 +346,8 @@ class Index:
                                       != self._searcher.reader().generation()):
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = self._ix.searcher()
+                self._searcher = None
+            self._searcher = open_searcher(self._ix, self.path)
             self._facet_table = None
         if self._facet_table is None:
             self._facet_table = FacetTable(self._searcher.reader())
@@ -418,23 +440,28 @@ class Index:
                      reextract_unfinished=bool(self.meta.reextract))
 
     @engine_errors
-    def entities(self, query: str | None = None, kind: str | None = None, top: int = 20
-                 ) -> list[EntityCount]:
+    def entities(self, query: str | None = None, kind: str | None = None, top: int = 20,
+                 *, timeout: float | None = DEFAULT_TIMEOUT) -> list[EntityCount]:
         """The most frequent entities over the whole index, or over paragraphs matching *query*.
 
         :param kind: only ``person``, ``place`` or ``org``
         :param top: how many names to return
+        :param timeout: seconds the query may run (``None`` or 0: no limit)
         :returns: names with their paragraph ``count`` and number of ``articles``, most first
+        :raises QueryTimeoutError: when the query runs past *timeout*
         """
         check.text("query", query, optional=True)
         check.choice("kind", kind, KINDS, optional=True)
         check.count("top", top, 1)
+        check.seconds("timeout", 0 if timeout is None else timeout)
+        deadline = budget(timeout)
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
             q = expand_multiterms(q, s.reader())[0]
             docnums = (s.reader().all_doc_ids() if isinstance(q, wq.Every)
-                       else s.docs_for_query(q))
+                       else list(checked(s.docs_for_query(q), deadline)))
+            deadline.check()
             found = self._facets.top(docnums, [kind] if kind else KINDS, top)
         names = IndexNames(self.path)
         for row in found:
@@ -448,8 +475,8 @@ class Index:
                org: str | Iterable[str] | None = None,
                since: str | dt.date | None = None, until: str | dt.date | None = None,
                source: str | None = None, sort: str | None = None, by_article: bool = False,
-               context: int = 0, suggest: bool = True, snippet: int = DEFAULT_WORDS
-               ) -> Results:
+               context: int = 0, suggest: bool = True, snippet: int = DEFAULT_WORDS,
+               timeout: float | None = DEFAULT_TIMEOUT) -> Results:
         """Search paragraphs, optionally narrowed by who, where, when and which source.
 
         :param query: Whoosh query syntax (see README); empty matches every paragraph
@@ -473,15 +500,19 @@ class Index:
         :param suggest: when there are fewer than three hits, look for a corrected query
         :param snippet: each hit's ``snippet`` is the best window of about this many words
             around its matches (0: no snippets)
+        :param timeout: seconds the search may run (``None`` or 0: no limit)
         :raises QueryError: when the query, a filter or the sort cannot be understood
         :raises UsageError: for a limit or page below 1, negative facets or context, or an
             argument of the wrong type
+        :raises QueryTimeoutError: when the search runs past *timeout*
         """
         check.count("limit", limit, 1)
         check.count("page", page, 1)
         check.count("facets", facets, 0)
         check.count("context", context, 0)
         check.count("snippet", snippet, 0)
+        check.seconds("timeout", 0 if timeout is None else timeout)
+        deadline = budget(timeout)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         reading = self._parser.read(query)[1]
@@ -495,8 +526,8 @@ class Index:
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
                 # paragraphs depend on all of them, not just the first page's.
-                results = ranked(s, q, filter_q, order, limit=None)
-                groups = group_by_article(results.items(), s.reader())
+                results = ranked(s, q, filter_q, order, limit=None, deadline=deadline)
+                groups = group_by_article(checked(results.items(), deadline), s.reader())
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
@@ -504,12 +535,13 @@ class Index:
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
-                results = ranked(s, q, filter_q, order, limit=stop)
+                results = ranked(s, q, filter_q, order, limit=stop, deadline=deadline)
                 total = len(results)
                 hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms, snippet)
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
+            deadline.check()
             # Always the three kinds, empty lists when nothing matched (or facets=0).
             facet_counts: dict[str, list[Facet]] = {kind: [] for kind in KINDS}
             dates: list = []
@@ -518,8 +550,11 @@ class Index:
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
                                 for kind in KINDS}
                 dates = date_counts(s.reader(), results.docs())
+            deadline.check()
+            # The results are in: a suggestion is offered only while time is left.
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
-                                        total_paragraphs or total) if suggest else None)
+                                        total_paragraphs or total)
+                          if suggest and not deadline.expired() else None)
             explained = explain(query, reading, q, wanted, notices, s.reader())
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
@@ -548,8 +583,8 @@ class Index:
                   org: str | Iterable[str] | None = None,
                   since: str | dt.date | None = None, until: str | dt.date | None = None,
                   source: str | None = None, sort: str | None = None,
-                  by_article: bool = False, context: int = 0, snippet: int = DEFAULT_WORDS
-                  ) -> Iterator[Hit]:
+                  by_article: bool = False, context: int = 0, snippet: int = DEFAULT_WORDS,
+                  timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[Hit]:
         """Every hit of a search, in order, one at a time (no page limit).
 
         Takes the same filters and options as :meth:`search`. Only the ranked document
@@ -557,27 +592,32 @@ class Index:
         yielded in turn, so memory does not grow with the hits' text. The stream reads one
         commit of the index throughout, even if others land meanwhile.
 
+        :param timeout: seconds that finding and ranking the matches may take (before the
+            first hit; writing the hits out is not limited)
         :raises QueryError: when the query, a filter or the sort cannot be understood
             (raised on the first ``next()``)
         """
         check.count("context", context, 0)
         check.count("snippet", snippet, 0)
+        check.seconds("timeout", 0 if timeout is None else timeout)
+        deadline = budget(timeout)
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
         # thread while this generator is suspended between hits.
         self._require_present()
-        s = self._ix.searcher()
+        s = open_searcher(self._ix, self.path)
         try:
             q = expand_multiterms(q, s.reader())[0]
             terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
             yield from stream_hits(s, q, filter_q, order, terms, by_article, context,
-                                   snippet)
+                                   snippet, deadline=deadline)
         finally:
             s.close()
 
     @engine_errors
-    def similar(self, paragraph_id: str, limit: int = 10) -> list[Hit]:
+    def similar(self, paragraph_id: str, limit: int = 10, *,
+                timeout: float | None = DEFAULT_TIMEOUT) -> list[Hit]:
         """The paragraphs most like one paragraph, those of other articles first.
 
         Useful to find the follow-ups and wire copies of a story. The paragraph itself is
@@ -585,13 +625,18 @@ class Index:
 
         :param paragraph_id: ``<article id>#<n>``
         :param limit: how many at most
+        :param timeout: seconds the search may run (``None`` or 0: no limit)
         :raises ArticleNotFoundError: if there is no such paragraph
+        :raises QueryTimeoutError: when the search runs past *timeout*
         """
         check.text("paragraph_id", paragraph_id)
         check.count("limit", limit, 1)
+        check.seconds("timeout", 0 if timeout is None else timeout)
+        deadline = budget(timeout)
         with self._lock:
             s = self._current()
             found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
+            deadline.check("the search for similar paragraphs")
             return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
 
     @engine_errors
@@ -599,21 +644,28 @@ class Index:
                         place: str | Iterable[str] | None = None,
                         org: str | Iterable[str] | None = None,
                         since: str | dt.date | None = None, until: str | dt.date | None = None,
-                        source: str | None = None) -> Iterator[dict]:
+                        source: str | None = None,
+                        timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[dict]:
         """Whole articles with at least one matching paragraph, in the JSON Lines input
         format (``id``, ``title``, ``date``, ``source``, ``url``, ``paragraphs``), in index
         order, one at a time. Indexing them again rebuilds the same index.
 
         :param query: as for :meth:`search`; empty exports every article (with filters,
             every article they let through)
+        :param timeout: seconds that finding the matches may take (before the first
+            article; writing the articles out is not limited)
+        :raises QueryTimeoutError: when finding the matches runs past *timeout*
         """
+        check.seconds("timeout", 0 if timeout is None else timeout)
+        deadline = budget(timeout)
         q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
                                             source)
         self._require_present()
-        s = self._ix.searcher()  # its own, as in iter_hits
+        s = open_searcher(self._ix, self.path)  # its own, as in iter_hits
         try:
             q = expand_multiterms(q, s.reader())[0]
-            yield from article_records(DocumentReader(s), matching_article_ids(s, q, filter_q))
+            ids = matching_article_ids(s, q, filter_q, deadline=deadline)
+            yield from article_records(DocumentReader(s), ids)
         finally:
             s.close()
 

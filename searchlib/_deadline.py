@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from searchlib._errors import QueryTimeoutError
+
+T = TypeVar("T")
 
 #: The budget of a search when the caller gives none (seconds).
 DEFAULT_TIMEOUT = 10.0
@@ -44,3 +48,31 @@ class Deadline:
                 f"{what} ran past its time budget of {self.seconds:g} s; narrow the query "
                 "(fewer wildcards or fuzzy terms, a filter) or allow more time",
                 self.seconds)
+
+
+def checked(items: Iterable[T], deadline: Deadline | None, what: str = "the search",
+            every: int = 4096) -> Iterator[T]:
+    """*items* passed through, checking *deadline* every *every* items.
+
+    :param what: what is running, for the timeout message
+    """
+    if deadline is None or deadline.seconds is None:
+        yield from items
+        return
+    n = 0
+    for item in items:
+        n += 1
+        if n >= every:
+            n = 0
+            deadline.check(what)
+        yield item
+
+
+def budget(timeout: float | None) -> Deadline:
+    """The deadline for a *timeout* given by a caller: ``None`` or 0 means no limit.
+
+    :raises ValueError: for a negative timeout
+    """
+    if timeout is not None and timeout < 0:
+        raise ValueError("timeout must not be negative")
+    return Deadline(timeout or None)

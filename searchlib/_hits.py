@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from whoosh import query as wq
 
+from searchlib._deadline import Deadline
 from searchlib._export import rank_all
 from searchlib._grouping import context_for, group_by_article, ranked
 from searchlib._highlight import mark, match_spans
@@ -41,7 +42,7 @@ def make_hit(schema, doc: dict, score: float, terms: set[tuple], snippet: int = 
 
 def stream_hits(searcher, q: wq.Query, filter_q: wq.Query | None, order: str,
                 terms: set[tuple], by_article: bool = False, context: int = 0,
-                snippet: int = 0) -> Iterator[Hit]:
+                snippet: int = 0, deadline: Deadline | None = None) -> Iterator[Hit]:
     """Every hit of a query on *searcher*, in order, one at a time.
 
     Only the ranked document numbers are held; each paragraph is loaded and highlighted as
@@ -49,7 +50,8 @@ def stream_hits(searcher, q: wq.Query, filter_q: wq.Query | None, order: str,
     """
     records = DocumentReader(searcher)
     schema = searcher.schema
-    ranked_docs = rank_all(ranked(searcher, q, filter_q, order, limit=None))
+    ranked_docs = rank_all(ranked(searcher, q, filter_q, order, limit=None,
+                                  deadline=deadline))
     if by_article:
         for group in group_by_article(ranked_docs, searcher.reader()):
             hit = make_hit(schema, records.paragraph(group.docnum), group.score, terms,

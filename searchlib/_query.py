@@ -94,7 +94,9 @@ class QueryParser:
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query is {len(text):,} characters long; the limit is "
                              f"{MAX_QUERY_CHARS:,}")
-        if not text:
+        if not text or text == "*":
+            # Whoosh reads "*" as "any word in a field": a paragraph of punctuation only
+            # has none, yet "*" promises every paragraph.
             return query.Every(), reading
         unquoted = _QUOTED.sub(_PHRASE_STAND_IN, text)
         for name in _FIELD_PREFIX.findall(unquoted):

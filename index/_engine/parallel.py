@@ -132,6 +132,10 @@ class ParallelWriter(MpWriter):
             task.kill()  # SIGKILL: sub-writers ignore SIGTERM, which is for the parent
         for task in started:
             task.join()
+        # With its readers killed, a queue's feeder thread may block for ever on a full
+        # pipe, and Python joins that thread at exit: the parent would hang there.
+        for q in (self.jobqueue, self.resultqueue):
+            q.cancel_join_thread()
         SegmentWriter.cancel(self)
 
     def _commit(self, mergetype, optimize, merge) -> None:
