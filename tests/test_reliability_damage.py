@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from reliability_helpers import make_corpus
 from searchlib.cli import main
 from searchlib.index._integrity import SUMS_FILE
 
 import searchlib
 from searchlib import Index, IndexCorruptError
+from tests.reliability_helpers import make_corpus
 
 COMMANDS = [
     ["search", "Taiwan", "--format", "json", "--limit", "30"],

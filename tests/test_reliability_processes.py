@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_helpers import TIMEOUT, generation, make_corpus, script, wait_for
 
 from searchlib import Index
+from tests.reliability_helpers import TIMEOUT, generation, make_corpus, script, wait_for
 
 
 def _corpus(path: Path, prefix: str, n: int) -> Path:

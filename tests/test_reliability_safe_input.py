@@ -15,10 +15,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from reliability_helpers import TIMEOUT, script
 from searchlib.cli import main
 
 from searchlib import Article, Index
+from tests.reliability_helpers import TIMEOUT, script
 
 
 def run(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
