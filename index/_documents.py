@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Iterator
 from functools import cached_property
 
 from searchlib.index._format import (
@@ -22,7 +23,9 @@ from searchlib.index._format import (
     decode_mentions,
     paragraph_id,
 )
+from searchlib.index._records import Article
 from whoosh import query as wq
+from whoosh.index import FileIndex
 from whoosh.util.times import long_to_datetime
 
 #: Articles whose header and paragraph numbers are kept per reader.
@@ -133,3 +136,28 @@ def _remember(cache: OrderedDict, key: str, value: object) -> None:
 
 def _column(reader, name: str, translate: bool = True):
     return reader.column_reader(name, translate=translate) if reader.has_column(name) else None
+
+
+def article_headers(ix: FileIndex) -> Iterator[tuple[str, dict]]:
+    """Every article's id and stored header (source, url, hash, extractor tag), in index
+    order, from the latest commit."""
+    with ix.searcher() as s:
+        docs = DocumentReader(s)
+        for docnum in sorted(s.docs_for_query(wq.Term(PARAGRAPH, 0))):
+            _text, _mentions, header = docs._record(docnum)
+            yield docs.article_id(docnum), header
+
+
+def stored_articles(ix: FileIndex, ids: list[str]) -> Iterator[Article]:
+    """The articles with these ids, as the index stores them (what ``index`` was given);
+    ids deleted meanwhile are left out."""
+    with ix.searcher() as s:
+        docs = DocumentReader(s)
+        for aid in ids:
+            numbers = docs.docnums(aid)
+            header = docs.header(aid)
+            if header is None:
+                continue
+            paragraphs = [docs.body(numbers[n])[0] for n in sorted(numbers) if n > 0]
+            yield Article(header["title"], paragraphs, id=aid, date=header.get("date"),
+                          source=header.get("source"), url=header.get("url"))

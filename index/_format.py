@@ -22,6 +22,9 @@ SCHEMA_VERSION = 3
 #: The file beside Whoosh's that records the schema version and the extractor.
 META_FILE = "searchlib.json"
 
+#: The file of index-wide entity name statistics (:mod:`searchlib.index.entities._names`).
+NAMES_FILE = "entity_names.json"
+
 #: The entity kinds searchlib knows, in display order; each is also a field name.
 KINDS: tuple[str, ...] = ("person", "place", "org")
 
@@ -42,6 +45,10 @@ ENTITY_COLUMN = "entity_names"
 #: Separates canonical names inside an entity field; the analyzer turns it into a
 #: position gap so that a phrase query cannot match across two names.
 NAME_SEPARATOR = "\x1f"
+
+#: The key of an article's header (paragraph 0's body column) naming what extracted its
+#: entities (``name/version/fingerprint``), which ``reextract`` resumes by.
+EXTRACTED_BY = "ex"
 
 #: The raw ``date`` column value of a paragraph whose article has no date.
 NO_DATE = 2 ** 64 - 1

@@ -6,17 +6,21 @@ import contextlib
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from searchlib.index._documents import article_headers
 from searchlib.index._engine.pinned import pinned
 from searchlib.index._format import (
     ARTICLE_ID,
     BODY_COLUMN,
     DATE,
     ENTITY_COLUMN,
+    EXTRACTED_BY,
     META_FILE,
+    NAMES_FILE,
     PARAGRAPH,
     SCHEMA_VERSION,
 )
@@ -43,6 +47,9 @@ from searchlib._errors import (
     SearchlibError,
     UsageError,
 )
+
+#: The open Whoosh index, as the layers above storage name it (they never import Whoosh).
+WhooshIndex = whoosh_index.FileIndex
 
 #: Where the index lives when neither ``--index`` nor ``SEARCHLIB_INDEX`` says.
 DEFAULT_INDEX = "searchlib-index"
@@ -130,7 +137,7 @@ CREATE_WAIT = 60.0
 def is_ours(name: str) -> bool:
     """Whether a file name is one searchlib or Whoosh writes in an index directory."""
     return (name.startswith(("MAIN_", "_MAIN_", "searchlib."))
-            or name.endswith(".tmp") or name == META_FILE)
+            or name.endswith(".tmp") or name in (META_FILE, NAMES_FILE))
 
 
 def has_whoosh_files(where: Path) -> bool:
@@ -369,9 +376,21 @@ def _rebuild_meta(where: Path, report: CheckReport) -> bool:
         report.problems.append(f"{where}: the segments do not hold this searchlib's schema "
                                f"(version {SCHEMA_VERSION}); {META_FILE} not rebuilt")
         return True
+    meta = IndexMeta()
+    try:
+        tags = Counter(header.get(EXTRACTED_BY) for _aid, header in article_headers(ix))
+    except Exception:  # unreadable headers: the default, and the message says so
+        tags = Counter()
+    tag, _n = tags.most_common(1)[0] if tags else (None, 0)
+    if isinstance(tag, str) and tag.count("/") == 2:
+        # Each article's header names what extracted it: the index's own extractor.
+        meta.extractor, meta.extractor_version, meta.extractor_data = tag.split("/")
+        said = f"extractor {meta.extractor!r}, as the articles record"
+    else:
+        said = (f"extractor {meta.extractor!r}: say --extractor when adding if it was "
+                "another")
     with creation_lock(where):
-        write_meta(where, IndexMeta())
+        write_meta(where, meta)
     report.repaired.append(f"{where / META_FILE}: rebuilt (schema version {SCHEMA_VERSION}, "
-                           f"extractor {IndexMeta().extractor!r}: say --extractor when adding "
-                           "if it was another)")
+                           f"{said})")
     return True

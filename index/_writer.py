@@ -19,6 +19,7 @@ from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
 from searchlib.index._format import (
     BODY_COLUMN,
     ENTITY_COLUMN,
+    EXTRACTED_BY,
     KINDS,
     encode_body,
     encode_entity_column,
@@ -67,7 +68,7 @@ def article_documents(article: Article, entities: Sequence[Sequence[Entity]],
     if article.source:
         common["source"] = article.source
     header = {"source": article.source, "url": article.url, "hash": article.content_hash(),
-              "ex": extracted_by}
+              EXTRACTED_BY: extracted_by}
     header = {k: v for k, v in header.items() if v is not None}
     docs = []
     for n, text in enumerate(texts):

@@ -131,14 +131,19 @@ class Index:
         :param extractor: the entity extractor for everything added to it
         :param overwrite: replace an index already at *path* (otherwise that is an error)
         """
-        where = resolve_index_path(path)
         check.text("extractor", extractor)
+        return cls._create(resolve_index_path(path), extractor, overwrite)
+
+    @classmethod
+    def _create(cls, where: Path, extractor: str, overwrite: bool = False,
+                exist_ok: bool = False) -> Index:
+        """:meth:`create`; with *exist_ok*, open the index another process made meanwhile."""
         # Built first: an unknown name, or spaCy not installed, must not leave an index
         # recorded with an extractor that cannot run.
         finder = get_extractor(extractor)
         new = NewIndex.at(where) if not (where / META_FILE).exists() else None
         try:
-            ix = cls(where, *create_files(where, extractor, overwrite))
+            ix = cls(where, *create_files(where, extractor, overwrite, exist_ok))
         except BaseException:
             finder.close()
             raise
@@ -158,7 +163,7 @@ class Index:
         check.text("extractor", extractor, optional=True)
         if not (where / META_FILE).exists():
             # Another process may be creating it at this moment: then wait, and open it.
-            ix = cls(where, *create_files(where, extractor or DEFAULT_EXTRACTOR, exist_ok=True))
+            ix = cls._create(where, extractor or DEFAULT_EXTRACTOR, exist_ok=True)
         else:
             ix = cls.open(where)
         if extractor and extractor != ix.meta.extractor:

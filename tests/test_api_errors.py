@@ -194,9 +194,15 @@ def _corrupt_one_posting_block(index_dir: Path, query: str) -> None:
     """Break the header of a posting block that *query* reads (the codec's magic bytes).
 
     The segment is one compound file; each occurrence of the magic is tried in turn until
-    the search meets the damage, so the test does not depend on the file's layout.
+    the search meets the damage, so the test does not depend on the file's layout. The
+    checksum manifest is removed first: with it, opening the index finds the damage before
+    the codec reads it (tested in tests/test_reliability_damage.py); here the codec's own
+    error, and its translation at the API boundary, are under test.
     """
     from searchlib.index._engine.codec import _MAGIC
+    from searchlib.index._integrity import SUMS_FILE
+
+    (index_dir / SUMS_FILE).unlink()
 
     seg = next(index_dir.glob("*.seg"))
     data = seg.read_bytes()

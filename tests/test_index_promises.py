@@ -14,7 +14,14 @@ from searchlib.cli import main
 from searchlib.index.entities import register
 
 import searchlib
-from searchlib import Article, ExtractorError, Index, IndexNotFoundError, InputError
+from searchlib import (
+    Article,
+    ExtractorError,
+    Index,
+    IndexNotFoundError,
+    InputError,
+    SearchlibError,
+)
 from tests.shared import EXAMPLES, run
 
 GOOD = "Taiwan talks\n\nQin Gang met Antony Blinken in Beijing.\n"
@@ -62,12 +69,14 @@ def test_a_removed_new_index_is_made_again_by_the_next_ingest(tmp_path, bad, goo
         assert ix.stats().articles == 1
 
 
-def test_strict_failure_in_an_existing_folder_keeps_its_other_files(tmp_path, bad):
+def test_an_existing_folder_of_other_files_is_refused_and_kept(tmp_path, bad):
+    # An index is never made among files searchlib did not write (issue 13): the folder
+    # stays exactly as it was.
     where = tmp_path / "ix"
     where.mkdir()
     (where / "notes.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(InputError), Index.open_or_create(where) as ix:
-        ix.add_paths([bad], strict=True)
+    with pytest.raises(SearchlibError, match="did not write"):
+        Index.open_or_create(where)
     assert sorted(p.name for p in where.iterdir()) == ["notes.txt"]
 
 
@@ -96,7 +105,7 @@ def test_spacy_not_installed_records_no_index(tmp_path, no_spacy):
 
 def test_switching_an_empty_index_to_spacy_without_spacy_keeps_its_extractor(tmp_path,
                                                                                no_spacy):
-    Index.create(tmp_path / "ix").close()
+    Index.create(tmp_path / "ix", extractor="rules").close()
     with pytest.raises(ExtractorError):
         Index.open_or_create(tmp_path / "ix", extractor="spacy")
     meta = json.loads((tmp_path / "ix" / "searchlib.json").read_text(encoding="utf-8"))

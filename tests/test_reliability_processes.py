@@ -86,7 +86,7 @@ def test_a_kill_during_the_final_merge_is_finished_by_a_run_with_nothing_new(tmp
     assert len(list(ix.glob("*.seg"))) == 1, sorted(p.name for p in ix.iterdir())
     used = _files_in_use(ix)
     extra = {p.name for p in ix.iterdir()} - used - {"searchlib.json", "searchlib.sums",
-                                                     "MAIN_WRITELOCK"}
+                                                     "MAIN_WRITELOCK", "entity_names.json"}
     assert not extra, f"left over: {sorted(extra)}"
     check = subprocess.run([script(), "check", "--index", str(ix)], capture_output=True,
                            text=True, timeout=TIMEOUT)
@@ -208,7 +208,8 @@ def test_a_final_merge_that_does_not_fit_is_a_note_and_exit_0(tmp_path):
     segments = sorted(p.name for p in ix.glob("*.seg"))
     assert len(segments) == 4, segments  # the half-written merged segment is gone
     assert set(p.name for p in ix.iterdir()) - _files_in_use(ix) <= {
-        "searchlib.json", "searchlib.sums", "MAIN_WRITELOCK", "searchlib.run"}
+        "searchlib.json", "searchlib.sums", "MAIN_WRITELOCK", "searchlib.run",
+        "entity_names.json"}
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
     assert again.returncode == 0 and "400 skipped" in again.stdout, again.stderr
     assert len(list(ix.glob("*.seg"))) == 1

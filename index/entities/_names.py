@@ -27,9 +27,9 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from searchlib.index._format import NAMES_FILE
 from searchlib.index._records import Entity
 
-NAMES_FILE = "entity_names.json"
 #: A full name needs this many paragraphs before short forms resolve to it.
 MIN_PARAGRAPHS = 3
 #: ... and this share of the paragraphs of all full names sharing the short form.

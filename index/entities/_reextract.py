@@ -14,51 +14,33 @@ records the new extractor, its version and data fingerprint.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from searchlib.index._documents import DocumentReader
+from searchlib.index._documents import article_headers, stored_articles
+from searchlib.index._format import EXTRACTED_BY
 from searchlib.index._ingest import IngestReport
 from searchlib.index._meta import IndexMeta, write_meta
-from searchlib.index._records import Article
+from searchlib.index._storage import WhooshIndex
 from searchlib.index._writer import ArticleWriter, BatchCounts
 from searchlib.index.entities._base import Extractor, provenance_tag
 from searchlib.index.entities._names import IndexNames
-from whoosh import query as wq
-from whoosh.index import FileIndex
 
 from searchlib._errors import IngestInterrupted
 
 
-def _pending(ix: FileIndex, tag: str) -> tuple[list[str], int]:
+def _pending(ix: WhooshIndex, tag: str) -> tuple[list[str], int]:
     """Ids of the articles not yet extracted with *tag*, in index order; and how many are."""
     todo, done = [], 0
-    with ix.searcher() as s:
-        docs = DocumentReader(s)
-        for docnum in sorted(s.docs_for_query(wq.Term("paragraph", 0))):
-            _text, _mentions, header = docs._record(docnum)
-            if header.get("ex") == tag:
-                done += 1
-            else:
-                todo.append(docs.article_id(docnum))
+    for aid, header in article_headers(ix):
+        if header.get(EXTRACTED_BY) == tag:
+            done += 1
+        else:
+            todo.append(aid)
     return todo, done
 
 
-def stored_articles(ix: FileIndex, ids: list[str]) -> Iterator[Article]:
-    """The articles with these ids, as the index stores them (what ``index`` was given)."""
-    with ix.searcher() as s:
-        docs = DocumentReader(s)
-        for aid in ids:
-            numbers = docs.docnums(aid)
-            header = docs.header(aid)
-            if header is None:
-                continue  # deleted since the run began
-            paragraphs = [docs.body(numbers[n])[0] for n in sorted(numbers) if n > 0]
-            yield Article(header["title"], paragraphs, id=aid, date=header.get("date"),
-                          source=header.get("source"), url=header.get("url"))
-
-
-def reextract(ix: FileIndex, directory: str | os.PathLike, meta: IndexMeta,
+def reextract(ix: WhooshIndex, directory: str | os.PathLike, meta: IndexMeta,
               extractor: Extractor, batch_size: int, wait: float = 5.0,
               on_batch: Callable[[IngestReport], None] | None = None) -> IngestReport:
     """Re-extract every article of the index with *extractor*; see the module docstring.

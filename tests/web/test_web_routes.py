@@ -70,7 +70,7 @@ def test_api_search_options(client):
 def test_api_entities(client):
     body = client.get("/api/entities", params={"kind": "place", "top": 3}).json()
     assert len(body) == 3 and all(e["kind"] == "place" for e in body)
-    assert set(body[0]) == {"kind", "name", "count", "articles"}
+    assert set(body[0]) == {"kind", "name", "count", "articles", "aliases"}
     over_query = client.get("/api/entities", params={"q": "Blinken"}).json()
     assert over_query and over_query != client.get("/api/entities").json()
 
