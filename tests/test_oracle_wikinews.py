@@ -98,6 +98,15 @@ def names_of(canonical: str, kind: str) -> Pred:
     return lambda t: bool((rx_acr and rx_acr.search(t)) or (rx_words and rx_words.search(t)))
 
 
+def or_in_names(forms: str) -> Pred:
+    """A word in any of *forms*, or a name of the alias table for an entity whose canonical
+    name has that word: bare words also match entity names, and an acronym in the text is
+    indexed under its canonical name ("ISIS" -> "Islamic State" for ``state``)."""
+    rx = re.compile(rf"(?<![\w.])(?:{forms})(?![\w])", re.IGNORECASE)
+    entities = {(c, k) for _s, (c, k) in _tables().names.items() if rx.search(c)}
+    return any_of(word(forms), *(names_of(c, k) for c, k in sorted(entities)))
+
+
 def all_of(*preds: Pred) -> Pred:
     return lambda t: all(p(t) for p in preds)
 
@@ -120,7 +129,7 @@ IRAN, CHINA, TURKEY = ("Iran", "place"), ("China", "place"), ("Türkiye", "place
 TRUMP = word("trump|trumps|trumped|trumping")
 SANCTION = word("sanction|sanctions|sanctioned|sanctioning")
 MINISTER = word("minister|ministers")
-STATE = word("state|states|stated|stating")
+STATE = or_in_names("state|states|stated|stating")
 SECRETARY = word("secretary|secretaries")
 # Porter's stems: "protesters" is "protest", "elected" is "elect".
 PROTEST = word("protest|protests|protested|protesting|protester|protesters")

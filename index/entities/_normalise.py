@@ -214,16 +214,22 @@ def _companies_are_no_people(staged: list[list[list]]) -> None:
                 item[0] = "org"
 
 
+#: Lower-case words that join the words of a name and never begin or end one.
+_CONNECTORS = ("of", "and", "&", "the", "for")
+
+
 def _drop_lead_words(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop sentence words glued to the front of a name ("So Faithless ...", "Hi Agastya")."""
     while True:
         word, space, _ = paragraph[start:end].partition(" ")
-        if not space or not (word in FUNCTION_WORDS or word in LEAD_WORDS):
+        # A lead word dropped can leave a connector in front: "Leaders of African Union".
+        if not space or not (word in FUNCTION_WORDS or word in LEAD_WORDS
+                             or word in _CONNECTORS):
             break
         start += len(word) + 1
     while True:  # "University of" cut before its place: no dangling "of" either
         _, space, word = paragraph[start:end].rpartition(" ")
-        if not space or word not in ("of", "and", "&", "the", "for", "de", "la"):
+        if not space or word not in (*_CONNECTORS, "de", "la"):
             break
         end -= len(word) + 1
     return start, end
@@ -253,7 +259,10 @@ def _name(paragraph: str, start: int, end: int, kind: str) -> tuple[str, str, st
 @lru_cache(maxsize=100_000)
 def _canonical(surface: str, kind: str) -> tuple[str, str, str] | None:
     """The context-free part of :func:`_name`, cached: names recur across articles."""
-    if surface.capitalize() in FUNCTION_WORDS or surface in COMPASS or surface in LEAD_WORDS or (
+    # "WHO" in capitals is the organisation, though "Who" opens many a sentence.
+    acronym = len(surface) > 1 and surface.isupper() and lookup(surface) is not None
+    if (surface.capitalize() in FUNCTION_WORDS and not acronym) or surface in COMPASS or (
+            surface in LEAD_WORDS) or (
             surface in load().demonyms and lookup(surface) is None) or not any(
             c.isalpha() for c in surface):
         return None

@@ -407,29 +407,42 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w.]*(?: [A-Z][\w.]*)*")
 
 
 @lru_cache(maxsize=1)
-def _country_forms() -> frozenset[str]:
-    """Every surface form the gazetteer knows for a country."""
-    return frozenset(form for form, (canon, kind) in load().names.items()
-                     if kind == "place" and is_country(canon))
+def _known_forms() -> frozenset[str]:
+    """The surface forms always taken for their entity where written as they are: every
+    form of a country, and the capital-letter acronyms of known organisations ("WHO")."""
+    forms = set()
+    for form, (canon, kind) in load().names.items():
+        if kind == "place" and is_country(canon):
+            forms.add(form)
+        elif kind == "org" and 2 <= len(form.replace(".", "")) <= 6 and form.isupper() and (
+                form.replace(".", "").isalpha()):
+            forms.add(form)
+    return frozenset(forms)
 
 
 def _missed_countries(text: str, spans: list[tuple[str, int, int]]
                       ) -> list[tuple[str, int, int]]:
-    """Country names the tagger left untagged ("Visits by US officials"): a country is a
-    place wherever it is written with its capitals."""
+    """Countries and known organisations' acronyms the tagger left untagged, or tagged only
+    as part of a MISC word ("Visits by US officials", "US-built", "WHO said"): a country is a
+    place wherever it is written with its capitals, and "WHO" in capitals is the
+    organisation (not in a headline set all in capitals, where every word is)."""
     out = []
-    forms = _country_forms()
+    forms = _known_forms()
+    shouting = text.isupper()
     for m in _CAPITALISED.finditer(text):
         surface = m.group().rstrip(".") if not m.group().endswith("S.") else m.group()
         if surface not in forms:
             continue
         start, end = m.span()
-        if any(s < end and start < e for _, s, e in spans):
+        if any(s < end and start < e and t != "MISC" for t, s, e in spans):
             continue
         hit = lookup(surface)
-        if hit is not None and hit[1] == "place" and is_country(hit[0]) and (
-                surface not in load().weak):
+        if hit is None or surface in load().weak:
+            continue
+        if hit[1] == "place" and is_country(hit[0]):
             out.append(("place", start, start + len(surface)))
+        elif hit[1] == "org" and not shouting:
+            out.append(("org", start, start + len(surface)))
     return out
 
 
