@@ -81,6 +81,9 @@ class Index:
         self._facets: FacetTable | None = None
         self._docs: DocumentReader | None = None
         self._extractor: Extractor | None = None
+        #: How searches are evaluated: ``"arrays"`` or ``"whoosh"`` (the reference path);
+        #: ``None`` for ``$SEARCHLIB_ENGINE``, else arrays.
+        self.engine: str | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -318,7 +321,7 @@ class Index:
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
                 # paragraphs depend on all of them, not just the first page's.
-                results = ranked(s, q, filter_q, order, limit=None)
+                results = ranked(s, q, filter_q, order, limit=None, engine=self.engine)
                 groups = group_by_article(results.items(), s.reader())
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
@@ -327,7 +330,7 @@ class Index:
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
-                results = ranked(s, q, filter_q, order, limit=stop)
+                results = ranked(s, q, filter_q, order, limit=stop, engine=self.engine)
                 total = len(results)
                 hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms)
                         for h in results[start:stop]]
@@ -335,7 +338,7 @@ class Index:
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
             facet_counts = {}
             if facets and total:
-                counts = self._facets.count(results.docs())
+                counts = self._facets.count(results.docs(), top=facets)
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
                                 for kind in KINDS}
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,

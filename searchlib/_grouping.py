@@ -4,14 +4,18 @@ one hit per article, and shown among their neighbours.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from searchlib._dateorder import date_ordered
 from searchlib._errors import QueryError
+from searchlib._executor import Executor, Unsupported, _keep
+from searchlib._ranked import ArrayResults, ArticleGroups, RankedItems, by_date, by_score, state_for
 from searchlib._results import Context, Paragraph, entity_names
 from searchlib.index._documents import DocumentReader
 from searchlib.index._engine.daterange import DayRange
@@ -20,6 +24,9 @@ from searchlib.index._format import NO_DATE
 #: The orders a search can be sorted in.
 SORTS = ("relevance", "newest", "oldest")
 
+#: Chooses how searches are evaluated: ``arrays`` (default) or ``whoosh`` (the reference).
+ENGINE_ENV = "SEARCHLIB_ENGINE"
+ENGINES = ("arrays", "whoosh")
 
 
 def resolve_sort(sort: str | None, q: wq.Query) -> str:
@@ -56,15 +63,66 @@ def _sort_facet(sort: str) -> sorting.FacetType | None:
                                sorting.FieldFacet("paragraph")])
 
 
+def engine_name(engine: str | None = None) -> str:
+    """The engine to use: *engine*, else ``$SEARCHLIB_ENGINE``, else ``arrays``.
+
+    :raises QueryError: for an unknown name
+    """
+    name = (engine or os.environ.get(ENGINE_ENV, "") or "arrays").strip().lower()
+    if name not in ENGINES:
+        raise QueryError(f"unknown search engine {name!r} (engines: {', '.join(ENGINES)})")
+    return name
+
+
 def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
-           limit: int | None):
+           limit: int | None, engine: str | None = None, deadline=None):
     """Run *q* restricted by *filter_q*, in *sort* order, keeping the first *limit* hits.
 
     :param limit: how many ranked hits to keep; ``None`` for all of them
-    :returns: the Whoosh ``Results`` (for a search without words in date order, a
-        :class:`~searchlib._dateorder.DateOrdered`); ``len()`` of it is the exact number of
-        matches
+    :param engine: ``arrays`` or ``whoosh`` (see :func:`engine_name`); a query the array
+        executor cannot evaluate goes through Whoosh
+    :param deadline: a :class:`~searchlib._deadline.Deadline` checked as the search goes
+    :returns: an :class:`~searchlib._ranked.ArrayResults`, or the Whoosh ``Results`` (for a
+        search without words in date order, a :class:`~searchlib._dateorder.DateOrdered`);
+        ``len()`` of it is the exact number of matches
     """
+    if engine_name(engine) == "arrays":
+        try:
+            found = ranked_arrays(searcher, q, filter_q, sort, limit, deadline)
+        except Unsupported:
+            found = None
+        if found is not None:
+            return found
+    return ranked_whoosh(searcher, q, filter_q, sort, limit)
+
+
+def ranked_arrays(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
+                  limit: int | None, deadline=None) -> ArrayResults | None:
+    """:func:`ranked` by the array executor; ``None`` when the index lacks a column the
+    order needs.
+
+    :raises Unsupported: when the query holds a node the executor does not evaluate
+    """
+    state = state_for(searcher)
+    ex = Executor(searcher, state.cache, deadline)
+    relevance = sort == "relevance"
+    m = ex.matches(q, scored=relevance)
+    if filter_q is not None:
+        m = _keep(m, ex.matches(filter_q, scored=False).docs)
+    if relevance:
+        order = by_score(m.docs, m.scores, limit)
+        scores = m.scores[order]
+    else:
+        order = by_date(state, m.docs, sort == "newest", limit)
+        if order is None:
+            return None
+        scores = np.zeros(len(order))
+    return ArrayResults(m.docs, m.docs[order], scores, state)
+
+
+def ranked_whoosh(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
+                  limit: int | None):
+    """:func:`ranked` through Whoosh's matchers and collectors (the reference path)."""
     allow = None
     if filter_q is not None:
         # Whoosh takes an empty filter set for "no filter" (its collectors test the set's
@@ -142,6 +200,11 @@ def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader) -> list[A
     :param ranked_docs: ``(docnum, score)`` pairs, best first
     :param reader: the searcher's reader
     """
+    if isinstance(ranked_docs, RankedItems):
+        try:
+            return ArticleGroups(ranked_docs.results, ArticleGroup)
+        except LookupError:
+            pass
     articles = reader.column_reader("article_id")
     numbers = reader.column_reader("paragraph")
     groups: dict[str, ArticleGroup] = {}
