@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import query as wq
 
 from searchlib._scoring import TermScorer
-from searchlib.index._engine.arrays import SegmentArrays
+from searchlib.index._engine.arrays import SegmentArrays, sorted_unique
 from searchlib.index._engine.daterange import DayRange
 from searchlib.index._engine.union import UnionOr
 from searchlib.index._format import NO_DATE
@@ -90,7 +90,7 @@ class Executor:
         m = self._eval(q, scored)
         deleted = self.deleted()
         if deleted is not None and len(m.docs):
-            keep = ~np.isin(m.docs, deleted, assume_unique=True)
+            keep = ~_member(m.docs, deleted)
             m = Matches(m.docs[keep], None if m.scores is None else m.scores[keep])
         return m
 
@@ -407,7 +407,8 @@ def _consecutive(cand: np.ndarray, positions: list, where: list) -> np.ndarray:
         gather = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
             np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
         k = owner * base + (flat[gather] - i + span)
-        keys = np.unique(k) if keys is None else np.intersect1d(keys, k)
+        k = sorted_unique(k)
+        keys = k if keys is None else keys[_member(keys, k)]
         if not len(keys):
             return np.zeros(n, dtype=bool)
     ok = np.zeros(n, dtype=bool)

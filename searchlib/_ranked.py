@@ -219,8 +219,11 @@ class ArticleGroups:
         if ranks is None:
             raise LookupError("no article column")
         self._art = ranks[results.order]
-        _uniq, first = np.unique(self._art, return_index=True)
-        self._first = np.sort(first)
+        # The first place of each article: a stable sort keeps equal ids in rank order.
+        by_id = np.argsort(self._art, kind="stable")
+        ids = self._art[by_id]
+        starts = np.concatenate(([True], ids[1:] != ids[:-1])) if len(ids) else ids.astype(bool)
+        self._first = np.sort(by_id[starts])
         self._numbers = state.numeric(PARAGRAPH)
         self._field = state.searcher.schema[PARAGRAPH]
 

@@ -282,6 +282,18 @@ class SegmentArrays:
         return self.cache.get((self._key, "d"), build)
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending.
+
+    A sort and a comparison of neighbours: NumPy 2's ``np.unique`` takes a hash-table path
+    for integers that measured 100 times slower here (424 ms against 3.5 ms for 350,000).
+    """
+    out = np.sort(values)
+    if len(out) > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
+
+
 def _split_lists(raw: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> list:
     return [np.cumsum(raw[int(a):int(a) + int(n)], dtype=np.int64)
             for a, n in zip(starts[:-1], lens, strict=True)]
