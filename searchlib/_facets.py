@@ -12,6 +12,9 @@ import numpy as np
 
 from searchlib.index._format import ENTITY_COLUMN, KINDS, decode_entity_column
 
+#: Separates the records of one entity column value (see ``encode_entity_column``).
+_RECORD_BYTES = b"\x1e"
+
 
 @dataclass
 class EntityCount:
@@ -40,6 +43,7 @@ class FacetTable:
         # An empty index has no columns at all.
         self._column = (reader.column_reader(ENTITY_COLUMN)
                         if reader.has_column(ENTITY_COLUMN) else None)
+        self._reader = reader
         self._articles = (reader.column_reader("article_id")
                           if reader.has_column("article_id") else None)
         self._codes: dict[tuple[str, str], int] = {}
@@ -84,18 +88,15 @@ class FacetTable:
         """Every document's codes in document order (``flat``), and where each document's
         run starts (``starts``, one more entry than documents).
 
-        Built once, reading the column in document order (each block inflated once); the
-        per-document tuples are dropped then: the arrays take 4 bytes per name and 8 per
-        document instead of about 60 per document.
+        Built once; the per-document tuples are dropped then: the arrays take 4 bytes per
+        name and 8 per document instead of about 60 per document.
         """
         if self._flat is None:
-            cache = self._cache
             flat = array("i")
             lengths = array("q")
-            for d, entry in enumerate(cache):
-                codes = entry if entry is not None else self._decode(d)
+            for codes, counts in self._all_codes():
                 flat.extend(codes)
-                lengths.append(len(codes))
+                lengths.extend(counts)
             starts = np.zeros(len(lengths) + 1, dtype=np.int64)
             np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=starts[1:])
             self._flat = np.frombuffer(flat, dtype=np.int32).copy()
@@ -105,6 +106,51 @@ class FacetTable:
             self._kind_of = np.fromiter((order.get(k, -1) for k, _n in self._keys),
                                         dtype=np.int8, count=len(self._keys))
         return self._flat, self._starts
+
+    def _record_code(self, record: bytes) -> int:
+        (key,) = decode_entity_column(record)
+        return self._code(key)
+
+    def _all_codes(self):
+        """``(codes, counts per document)`` in document order, in runs (one per column
+        block).
+
+        A block's values are joined and split into records in C, and each record mapped to
+        its code by one dictionary look-up (``map``); only a record never seen before is
+        decoded (all of Reuters: 4.7 -> 0.3 s against reading each document's value).
+        """
+        cache = self._cache
+        if self._column is None:
+            yield [], [0] * len(cache)
+            return
+        codes_of: dict[bytes, int] = {}
+        for leaf, offset in self._reader.leaf_readers():
+            column = (leaf.column_reader(ENTITY_COLUMN, translate=False)
+                      if leaf.has_column(ENTITY_COLUMN) else None)
+            n = leaf.doc_count_all()
+            if column is None or not hasattr(column, "blocks"):
+                entries = [cache[offset + d] if cache[offset + d] is not None
+                           else self._decode(offset + d) for d in range(n)]
+                yield list(chain.from_iterable(entries)), [len(e) for e in entries]
+                continue
+            done = 0
+            for first, values in column.blocks():
+                if first > done:  # documents without a value before this block
+                    yield [], [0] * (first - done)
+                counts = [v.count(_RECORD_BYTES) + 1 if v else 0 for v in values]
+                records = _RECORD_BYTES.join(v for v in values if v).split(_RECORD_BYTES) \
+                    if any(counts) else []
+                codes = list(map(codes_of.get, records))
+                for i, code in enumerate(codes) if None in codes else ():
+                    if code is None:
+                        code = codes_of.get(records[i])
+                        if code is None:
+                            code = codes_of[records[i]] = self._record_code(records[i])
+                        codes[i] = code
+                yield codes, counts
+                done = first + len(values)
+            if done < n:
+                yield [], [0] * (n - done)
 
     def codes_of(self, docnums: np.ndarray) -> np.ndarray:
         """The codes of *docnums* (ascending), concatenated in document order: one gather."""
