@@ -172,3 +172,18 @@ def test_engine_names(monkeypatch):
     assert engine_name("arrays") == "arrays"
     with pytest.raises(QueryError):
         engine_name("lucene")
+
+
+def test_deadline_is_checked(index):
+    import time
+
+    from searchlib._deadline import Deadline
+    from searchlib._errors import QueryTimeoutError
+
+    deadline = Deadline(1e-6)
+    time.sleep(0.01)
+    ex = Executor(index._current(), ArrayCache(), deadline=deadline)
+    with pytest.raises(QueryTimeoutError):
+        ex.matches(index._parser.parse("oil AND prices"))
+    assert len(Executor(index._current(), ArrayCache(), Deadline(60)).matches(
+        index._parser.parse("oil AND prices")))
