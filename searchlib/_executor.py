@@ -112,12 +112,14 @@ class Executor:
 
     # -- evaluation -----------------------------------------------------------------------
 
-    def _eval(self, q: wq.Query, scored: bool) -> Matches:
+    def _eval(self, q: wq.Query, scored: bool, within: np.ndarray | None = None) -> Matches:
+        """The matches of *q*, only among *within* (sorted global numbers) when given:
+        an ``And`` finds its documents unscored first and then scores only those."""
         if self.deadline is not None:
             self.deadline.check("the search")
         kind = type(q)
         if kind is wq.Term:
-            return self._term(q.fieldname, q.text, q.boost, scored)
+            return self._term(q.fieldname, q.text, q.boost, scored, within)
         if kind in (wq.And, wq.Or, UnionOr):
             if kind is not wq.And and (q.scale or q.minmatch):
                 raise Unsupported("Or with scale or minmatch")
@@ -125,34 +127,40 @@ class Executor:
             if not subs:
                 return _empty(scored)
             if len(subs) == 1:  # Whoosh uses the one child's matcher, without the boost
-                return self._eval(subs[0], scored)
-            m = self._and(subs, scored) if kind is wq.And else self._or(subs, scored)
+                return self._eval(subs[0], scored, within)
+            m = (self._and(subs, scored, within) if kind is wq.And
+                 else self._or(subs, scored, within))
             return _boosted(m, q.boost)
         if kind is wq.AndNot:
-            a = self._eval(q.a, scored)
-            return _minus(a, self._eval(q.b, False).docs)
+            a = self._eval(q.a, scored, within)
+            return _minus(a, self._eval(q.b, False, a.docs).docs)
         if kind is wq.AndMaybe:
-            a = self._eval(q.a, scored)
+            a = self._eval(q.a, scored, within)
             if not scored:
                 return a
-            return _add_where(a, self._eval(q.b, True))
+            return _add_where(a, self._eval(q.b, True, a.docs))
         if kind is wq.Require:
-            a = self._eval(q.a, scored)
-            return _keep(a, self._eval(q.b, False).docs)
+            a = self._eval(q.a, scored, within)
+            return _keep(a, self._eval(q.b, False, a.docs).docs)
         if kind is wq.Not:
-            inner = self._eval(q.query, False).docs
-            return self._constant(_complement(inner, self.doccount), q.boost, scored)
+            inner = self._eval(q.query, False, within).docs
+            docs = (_complement(inner, self.doccount) if within is None
+                    else within[~_member(within, inner)])
+            return self._constant(docs, q.boost, scored)
         if kind is wq.Every and not q.fieldname:
-            return self._constant(np.arange(self.doccount, dtype=np.int64), q.boost, scored)
+            docs = np.arange(self.doccount, dtype=np.int64) if within is None else within
+            return self._constant(docs, q.boost, scored)
         if isinstance(q, wq.qcore._NullQuery):
             return _empty(scored)
         if kind is DayRange:
-            return self._days(q, scored)
-        if kind is wq.Phrase:
-            return self._phrase(q, scored)
-        if kind in _MULTI_TERMS:
-            return self._multi(q, scored)
-        raise Unsupported(kind.__name__)
+            m = self._days(q, scored)
+        elif kind is wq.Phrase:
+            m = self._phrase(q, scored, within)
+        elif kind in _MULTI_TERMS:
+            m = self._multi(q, scored)
+        else:
+            raise Unsupported(kind.__name__)
+        return m if within is None else _keep(m, within)
 
     def _constant(self, docs: np.ndarray, boost: float, scored: bool) -> Matches:
         return Matches(docs, np.full(len(docs), float(boost)) if scored else None)
@@ -172,13 +180,17 @@ class Executor:
         except ValueError:
             return None
 
-    def _term(self, field: str, text, boost: float, scored: bool) -> Matches:
+    def _term(self, field: str, text, boost: float, scored: bool,
+              within: np.ndarray | None = None) -> Matches:
         btext = self._btext(field, text)
         if btext is None:
             return _empty(scored)
         docs, scores = [], []
         for seg, off in self.segments:
             ids, weights = seg.postings(field, btext)
+            if within is not None and len(ids):
+                keep = _member(ids + off, within)
+                ids, weights = ids[keep], weights[keep]
             if not len(ids):
                 continue
             docs.append(ids + off)
@@ -193,27 +205,41 @@ class Executor:
         s = scorer.score(weights, lengths)
         return s * boost if boost != 1.0 else s
 
-    def _and(self, subs, scored: bool) -> Matches:
+    def _and(self, subs, scored: bool, within: np.ndarray | None) -> Matches:
         positive = [s for s in subs if type(s) is not wq.Not]
         negative = [s for s in subs if type(s) is wq.Not]
         if not positive:
             raise Unsupported("And of negations only")
-        parts = sorted((self._eval(s, scored) for s in positive), key=len)
-        m = parts[0]
+        # The documents first, unscored (the smallest part restricting the others), then
+        # the scores of those documents only: a common word in an AND is scored for the
+        # few documents that have the other words too, not for all of its postings.
+        parts = sorted((self._eval(s, False, within) for s in positive), key=len)
+        docs = parts[0].docs
         for other in parts[1:]:
-            m = _intersect(m, other)
-            if not len(m):
+            if not len(docs):
                 break
+            docs = docs[_member(docs, other.docs)]
         for s in negative:
-            # An And with a Not child: Whoosh intersects with the complement, whose
-            # matcher scores each document with the Not's boost.
-            m = _minus(m, self._eval(s.query, False).docs)
-            if scored:
-                m = Matches(m.docs, m.scores + float(s.boost))
-        return m
+            if not len(docs):
+                break
+            docs = docs[~_member(docs, self._eval(s.query, False, docs).docs)]
+        if not scored:
+            return Matches(docs, None)
+        scores = np.zeros(len(docs))
+        if len(docs):
+            for s in positive:
+                part = self._eval(s, True, docs)
+                if len(part) != len(docs):  # never expected: refuse rather than misalign
+                    raise Unsupported("a part of an And lost documents when scored")
+                scores = scores + part.scores
+            for s in negative:
+                # An And with a Not child: Whoosh intersects with the complement, whose
+                # matcher scores each document with the Not's boost.
+                scores = scores + float(s.boost)
+        return Matches(docs, scores)
 
-    def _or(self, subs, scored: bool) -> Matches:
-        parts = [self._eval(s, scored) for s in subs]
+    def _or(self, subs, scored: bool, within: np.ndarray | None) -> Matches:
+        parts = [self._eval(s, scored, within) for s in subs]
         return _union(parts, scored)
 
     def _days(self, q: DayRange, scored: bool) -> Matches:
@@ -263,7 +289,8 @@ class Executor:
                 scores.append(m.scores)
         return _joined(docs, scores, scored)
 
-    def _phrase(self, q: wq.Phrase, scored: bool) -> Matches:
+    def _phrase(self, q: wq.Phrase, scored: bool, within: np.ndarray | None = None
+                ) -> Matches:
         field = q.fieldname
         if field not in self.schema:
             return _empty(scored)
@@ -284,6 +311,8 @@ class Executor:
             if any(not len(ids) for ids, _w in lists):
                 continue
             cand = min((ids for ids, _w in lists), key=len)
+            if within is not None:
+                cand = cand[_member(cand + off, within)]
             for ids, _w in lists:
                 cand = cand[_member(cand, ids)]
             if not len(cand):
@@ -327,17 +356,6 @@ def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     idx = np.searchsorted(b, a)
     idx[idx == len(b)] = 0
     return b[idx] == a
-
-
-def _intersect(a: Matches, b: Matches) -> Matches:
-    if len(a) > len(b):
-        a, b = b, a
-    mask = _member(a.docs, b.docs)
-    docs = a.docs[mask]
-    if a.scores is None:
-        return Matches(docs, None)
-    idx = np.searchsorted(b.docs, docs)
-    return Matches(docs, a.scores[mask] + b.scores[idx])
 
 
 def _minus(a: Matches, docs: np.ndarray) -> Matches:
