@@ -12,6 +12,10 @@ import numpy as np
 
 from searchlib.index._format import ENTITY_COLUMN, KINDS, decode_entity_column
 
+#: Up to this many matches, facets are counted from the documents' own entries until the
+#: whole table has been built (which a larger search triggers).
+BUILD_AT = 3000
+
 #: Separates the records of one entity column value (see ``encode_entity_column``).
 _RECORD_BYTES = b"\x1e"
 
@@ -177,6 +181,11 @@ class FacetTable:
         wanted = set(kinds)
         counters = {kind: Counter() for kind in KINDS if kind in wanted}
         keys = self._keys
+        if isinstance(docnums, np.ndarray) and self._flat is None \
+                and len(docnums) <= BUILD_AT:
+            # Few matches: decoding just those is cheaper than the whole table, so a
+            # first search stays fast; the table is built when a larger one comes.
+            docnums = docnums.tolist()
         if isinstance(docnums, np.ndarray):
             codes = self.codes_of(np.sort(docnums.astype(np.int64, copy=False)))
             if not len(codes):

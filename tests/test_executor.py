@@ -109,6 +109,21 @@ def test_index_has_segments_and_deletions(index):
     assert reader.has_deletions()
 
 
+def test_facet_table_arrays_equal_lists(index, monkeypatch):
+    # Runs before the equivalence tests: the whole table is built here, so that from now
+    # on every array-path search counts its facets with the gather and the bincount.
+    import searchlib._facets as facets
+
+    monkeypatch.setattr(facets, "BUILD_AT", 0)
+    index._current()
+    table = index._facets
+    fresh = facets.FacetTable(index._current().reader())
+    docs = np.arange(0, index._current().doc_count_all(), 3)
+    assert table.count(docs) == fresh.count(docs.tolist())
+    assert table.count(docs, top=4) == fresh.count(docs.tolist(), top=4)
+    assert table._flat is not None
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_queries_match_whoosh(index, query):
     for options in (OPTIONS[0], OPTIONS[2], OPTIONS[4]):
