@@ -82,12 +82,14 @@ class Executor:
 
     # -- public ---------------------------------------------------------------------------
 
-    def matches(self, q: wq.Query, scored: bool = True) -> Matches:
+    def matches(self, q: wq.Query, scored: bool = True, within: np.ndarray | None = None
+                ) -> Matches:
         """Every live document matching *q* (with scores when *scored*).
 
+        :param within: only among these (sorted global document numbers)
         :raises Unsupported: for a node type not evaluated here
         """
-        m = self._eval(q, scored)
+        m = self._eval(q, scored, within)
         deleted = self.deleted()
         if deleted is not None and len(m.docs):
             keep = ~_member(m.docs, deleted)
@@ -153,14 +155,13 @@ class Executor:
         if isinstance(q, wq.qcore._NullQuery):
             return _empty(scored)
         if kind is DayRange:
-            m = self._days(q, scored)
-        elif kind is wq.Phrase:
-            m = self._phrase(q, scored, within)
-        elif kind in _MULTI_TERMS:
+            return self._days(q, scored, within)
+        if kind is wq.Phrase:
+            return self._phrase(q, scored, within)
+        if kind in _MULTI_TERMS:
             m = self._multi(q, scored)
-        else:
-            raise Unsupported(kind.__name__)
-        return m if within is None else _keep(m, within)
+            return m if within is None else _keep(m, within)
+        raise Unsupported(kind.__name__)
 
     def _constant(self, docs: np.ndarray, boost: float, scored: bool) -> Matches:
         return Matches(docs, np.full(len(docs), float(boost)) if scored else None)
@@ -213,12 +214,14 @@ class Executor:
         # The documents first, unscored (the smallest part restricting the others), then
         # the scores of those documents only: a common word in an AND is scored for the
         # few documents that have the other words too, not for all of its postings.
-        parts = sorted((self._eval(s, False, within) for s in positive), key=len)
-        docs = parts[0].docs
-        for other in parts[1:]:
+        # Each part is looked for only among the documents the parts before it left; the
+        # broad ones (date ranges, everything) go last, where that helps most.
+        positive.sort(key=lambda s: type(s) in (DayRange, wq.Every))
+        docs = self._eval(positive[0], False, within).docs
+        for other in positive[1:]:
             if not len(docs):
                 break
-            docs = docs[_member(docs, other.docs)]
+            docs = self._eval(other, False, docs).docs
         for s in negative:
             if not len(docs):
                 break
@@ -242,14 +245,20 @@ class Executor:
         parts = [self._eval(s, scored, within) for s in subs]
         return _union(parts, scored)
 
-    def _days(self, q: DayRange, scored: bool) -> Matches:
+    def _days(self, q: DayRange, scored: bool, within: np.ndarray | None = None) -> Matches:
         parts = []
         hi = min(q.end, NO_DATE - 1)
         for seg, off in self.segments:
             col = seg.numeric_column(q.fieldname)
             if col is None:
                 continue
-            parts.append(np.flatnonzero((col >= q.start) & (col <= hi)) + off)
+            if within is None:
+                parts.append(np.flatnonzero((col >= q.start) & (col <= hi)) + off)
+                continue
+            lo_i, hi_i = np.searchsorted(within, [off, off + seg.doccount])
+            local = within[lo_i:hi_i] - off
+            dates = col[local]
+            parts.append(local[(dates >= q.start) & (dates <= hi)] + off)
         docs = np.concatenate(parts) if parts else _EMPTY
         return self._constant(docs, q.boost, scored)
 

@@ -108,7 +108,7 @@ def ranked_arrays(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
     relevance = sort == "relevance"
     m = ex.matches(q, scored=relevance)
     if filter_q is not None:
-        m = _keep(m, ex.matches(filter_q, scored=False).docs)
+        m = _keep(m, ex.matches(filter_q, scored=False, within=m.docs).docs)
     if relevance:
         order = by_score(m.docs, m.scores, limit)
         scores = m.scores[order]
