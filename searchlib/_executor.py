@@ -143,7 +143,7 @@ class Executor:
             return _add_where(a, self._eval(q.b, True, a.docs))
         if kind is wq.Require:
             a = self._eval(q.a, scored, within)
-            return _keep(a, self._eval(q.b, False, a.docs).docs)
+            return restrict(a, self._eval(q.b, False, a.docs).docs)
         if kind is wq.Not:
             inner = self._eval(q.query, False, within).docs
             docs = (_complement(inner, self.doccount) if within is None
@@ -160,7 +160,7 @@ class Executor:
             return self._phrase(q, scored, within)
         if kind in _MULTI_TERMS:
             m = self._multi(q, scored)
-            return m if within is None else _keep(m, within)
+            return m if within is None else restrict(m, within)
         raise Unsupported(kind.__name__)
 
     def _constant(self, docs: np.ndarray, boost: float, scored: bool) -> Matches:
@@ -211,11 +211,10 @@ class Executor:
         negative = [s for s in subs if type(s) is wq.Not]
         if not positive:
             raise Unsupported("And of negations only")
-        # The documents first, unscored (the smallest part restricting the others), then
-        # the scores of those documents only: a common word in an AND is scored for the
-        # few documents that have the other words too, not for all of its postings.
-        # Each part is looked for only among the documents the parts before it left; the
-        # broad ones (date ranges, everything) go last, where that helps most.
+        # The documents first, unscored, then the scores of those documents only: a common
+        # word in an AND is scored for the few documents that have the other words too, not
+        # for all of its postings. Each part is looked for only among the documents the
+        # parts before it left; the broad ones (date ranges, everything) go last.
         positive.sort(key=lambda s: type(s) in (DayRange, wq.Every))
         docs = self._eval(positive[0], False, within).docs
         for other in positive[1:]:
@@ -372,7 +371,8 @@ def _minus(a: Matches, docs: np.ndarray) -> Matches:
     return Matches(a.docs[keep], None if a.scores is None else a.scores[keep])
 
 
-def _keep(a: Matches, docs: np.ndarray) -> Matches:
+def restrict(a: Matches, docs: np.ndarray) -> Matches:
+    """The matches of *a* whose documents are in sorted *docs*."""
     keep = _member(a.docs, docs)
     return Matches(a.docs[keep], None if a.scores is None else a.scores[keep])
 

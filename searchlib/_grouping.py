@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 from searchlib._dateorder import date_ordered
 from searchlib._errors import QueryError
-from searchlib._executor import Executor, Unsupported, _keep
+from searchlib._executor import Executor, Unsupported, restrict
 from searchlib._ranked import ArrayResults, ArticleGroups, RankedItems, by_date, by_score, state_for
 from searchlib._results import Context, Paragraph, entity_names
 from searchlib.index._documents import DocumentReader
@@ -108,7 +108,7 @@ def ranked_arrays(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
     relevance = sort == "relevance"
     m = ex.matches(q, scored=relevance)
     if filter_q is not None:
-        m = _keep(m, ex.matches(filter_q, scored=False, within=m.docs).docs)
+        m = restrict(m, ex.matches(filter_q, scored=False, within=m.docs).docs)
     if relevance:
         order = by_score(m.docs, m.scores, limit)
         scores = m.scores[order]
