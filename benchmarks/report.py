@@ -269,6 +269,14 @@ def plot_scale(results: Sequence[dict[str, Any]], path) -> bool:
 
     :returns: ``False`` when matplotlib (the ``bench`` extra) is not installed
     """
+    return plot_points(scale_points(results), path)
+
+
+def plot_points(points: dict[str, list[tuple[int, float, float]]], path) -> bool:
+    """Write ``{engine: [(paragraphs, p50, p95), ...]}`` as the scale curve PNG.
+
+    :returns: ``False`` when matplotlib (the ``bench`` extra) is not installed
+    """
     try:
         import matplotlib
 
@@ -278,7 +286,7 @@ def plot_scale(results: Sequence[dict[str, Any]], path) -> bool:
     except ImportError:
         return False
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
-    for name, pts in scale_points(results).items():
+    for name, pts in points.items():
         xs = [p[0] for p in pts]
         line, = ax.plot(xs, [p[1] for p in pts], marker="o", label=f"{name} p50")
         ax.plot(xs, [p[2] for p in pts], marker="^", linestyle="--", color=line.get_color(),
