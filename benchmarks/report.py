@@ -293,7 +293,12 @@ def plot_points(points: dict[str, list[tuple[int, float, float]]], path) -> bool
                 label=f"{name} p95")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # Ticks at the measured sizes, labelled plainly (log axes label only whole decades).
+    sizes = sorted({p[0] for pts in points.values() for p in pts})
+    ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlabel("paragraphs indexed")
     ax.set_ylabel("warm latency, ms (top 10, highlights, facets)")
     ax.set_title("Query latency by index size")
@@ -306,19 +311,26 @@ def plot_points(points: dict[str, list[tuple[int, float, float]]], path) -> bool
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python benchmarks/report.py OUT.png RESULT.json...``: the scale curve of runs."""
+    """``python benchmarks/report.py OUT.png RESULT.json...``: the scale curve of runs
+    (``bench.py`` results, and ``quickscale.py`` points of searchlib alone)."""
     import json
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 2:
         print("usage: report.py OUT.png RESULT.json [RESULT.json ...]", file=sys.stderr)
         return 2
-    results = []
+    results, points = [], {}
     for name in args[1:]:
         result = json.loads(Path(name).read_text(encoding="utf-8"))
+        if "p50_ms" in result:  # one point of searchlib alone (benchmarks/quickscale.py)
+            points.setdefault("searchlib", []).append(
+                (result["paragraphs"], result["p50_ms"], result["p95_ms"]))
+            continue
         summarise(result)
         results.append(result)
-    if not plot_scale(results, args[0]):
+    for engine, pts in scale_points(results).items():
+        points.setdefault(engine, []).extend(pts)
+    if not plot_points({e: sorted(p) for e, p in points.items()}, args[0]):
         print("matplotlib is not installed (pip install -e '.[bench]')", file=sys.stderr)
         return 1
     return 0
