@@ -49,5 +49,13 @@ bench: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py --scale 0.1,0.3,1.0
 
+# The scale curve beyond Reuters: real sentences re-combined (benchmarks/remix.py), 500,000
+# and 2,000,000 paragraphs (long: the 2M ingest alone takes most of an hour on two cores).
+.PHONY: bench-scale
+bench-scale: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/bench.py --corpus remix:500000 --scale 1.0 --engines searchlib,fts5,tantivy
+	$(BIN)/python benchmarks/bench.py --corpus remix:2000000 --scale 1.0 --engines searchlib,fts5,tantivy
+
 clean:
 	rm -rf $(VENV) $(DEMO_INDEX) searchlib-index .pytest_cache .ruff_cache

@@ -449,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
         log(f"benchmark: wrote {out}")
+        if report.plot_scale([result], out.with_suffix(".png")):
+            log(f"benchmark: wrote {out.with_suffix('.png')}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 ``--corpus`` accepts a path (a Reuters directory or ``.sgm[.gz]`` file, a Wikinews directory
 or ``.csv`` file), the names ``reuters`` / ``wikinews`` (looked up in ``../shared/corpus``)
-or ``synthetic:N`` for about N generated body paragraphs.
+``synthetic:N`` for about N generated body paragraphs, or ``remix:N`` for about N paragraphs
+of real Reuters and Wikinews sentences re-combined (:mod:`benchmarks.remix`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class CorpusError(Exception):
 class CorpusSpec:
     """Which corpus to read.
 
-    :param kind: ``reuters``, ``wikinews`` or ``synthetic``
+    :param kind: ``reuters``, ``wikinews``, ``synthetic`` or ``remix``
     :param path: the file or directory (``None`` for synthetic)
     :param size: target body paragraphs for ``synthetic``
     """
@@ -59,7 +60,7 @@ class CorpusSpec:
     @property
     def name(self) -> str:
         """A short name for result file names (``reuters``, ``wikinews``, ``synthetic-50000``)."""
-        return f"synthetic-{self.size}" if self.kind == "synthetic" else self.kind
+        return f"{self.kind}-{self.size}" if self.kind in ("synthetic", "remix") else self.kind
 
 
 def _shared_corpus(sub: str) -> Path:
@@ -82,6 +83,13 @@ def resolve_corpus(arg: str | None) -> CorpusSpec:
         return CorpusSpec("reuters", _shared_corpus("reuters21578"))
     if arg == "wikinews":
         return CorpusSpec("wikinews", _shared_corpus("wikinews"))
+    if arg.startswith("remix"):
+        _, _, n = arg.partition(":")
+        try:
+            size = int(n.replace("_", "")) if n else 500_000
+        except ValueError:
+            raise CorpusError(f"bad remix size in {arg!r}; use remix:N") from None
+        return CorpusSpec("remix", _shared_corpus("reuters21578"), size=size)
     if arg.startswith("synthetic"):
         _, _, n = arg.partition(":")
         try:
@@ -223,6 +231,14 @@ def iter_corpus(spec: CorpusSpec, limit: int | None = None) -> Iterator[Article]
     if spec.kind == "reuters":
         assert spec.path is not None
         yield from reuters.iter_articles(spec.path, limit=limit)
+    elif spec.kind == "remix":
+        from benchmarks.remix import remix_articles
+
+        wikinews = SHARED / "corpus" / "wikinews"
+        for i, article in enumerate(remix_articles(spec.size, spec.path, wikinews)):
+            if limit is not None and i >= limit:
+                return
+            yield article
     elif spec.kind == "wikinews":
         assert spec.path is not None
         yield from iter_wikinews(spec.path, limit=limit)

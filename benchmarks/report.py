@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from benchmarks.queries import AGREEMENT_CLASSES, CLASSES
+if __name__ == "__main__":  # run as a script: import benchmarks/ from the repository root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-__all__ = ["TARGETS", "markdown", "percentile", "summarise"]
+from benchmarks.queries import AGREEMENT_CLASSES, CLASSES  # noqa: E402
+
+__all__ = ["TARGETS", "markdown", "percentile", "plot_scale", "scale_points", "summarise"]
 
 MB = 1024 * 1024
 
-#: The issue's targets: (key, description, check on the largest scale's summary).
+#: The targets (issues 6 and 14): (key, description, check on the largest scale's summary).
 TARGETS = (
-    ("ingest_rate", "ingest >= 1,000 paragraphs/s end to end", lambda v: v >= 1000),
-    ("query_p50_ms", "query p50 <= 20 ms (top 10, highlights, facets)", lambda v: v <= 20),
-    ("query_p95_ms", "query p95 <= 100 ms (top 10, highlights, facets)", lambda v: v <= 100),
+    ("ingest_rate", "ingest >= 3,000 paragraphs/s end to end", lambda v: v >= 3000),
+    ("query_p50_ms", "query p50 <= 25 ms (top 10, highlights, facets)", lambda v: v <= 25),
+    ("query_p95_ms", "query p95 <= 120 ms (top 10, highlights, facets)", lambda v: v <= 120),
+    ("query_max_ms", "query max <= 500 ms", lambda v: v <= 500),
+    ("cold_first_ms", "cold first query <= 500 ms", lambda v: v <= 500),
+    ("p50_vs_fts5", "query p50 <= FTS5's", lambda v: v <= 1),
+    ("p50_vs_tantivy", "query p50 <= 2x tantivy's", lambda v: v <= 2),
+    ("p95_vs_fts5", "query p95 <= 1.5x FTS5's", lambda v: v <= 1.5),
+    ("classes_slower_than_fts5", "no class slower than FTS5 at p50", lambda v: v == 0),
     ("naive_query_speedup", ">= 5x faster than naive Whoosh (query p50)", lambda v: v >= 5),
     ("ingest_rss_mb", "ingest peak RSS <= 400 MB", lambda v: v <= 400),
-    ("search_rss_mb", "search peak RSS <= 400 MB", lambda v: v <= 400),
+    ("search_rss_mb", "search peak RSS <= 800 MB", lambda v: v <= 800),
     ("size_ratio", "index size <= 2x raw text", lambda v: v <= 2),
 )
 
@@ -104,8 +115,25 @@ def _targets(result: dict[str, Any]) -> None:
     s = largest["engines"]["searchlib"]["summary"]
     full = s["latency_ms"]["all"]["full"]
     naive = largest["ratios"].get("whoosh-naive", {})
+    engines = largest["engines"]
+
+    def peer(name: str, key: str, cls: str = "all") -> float | None:
+        e = engines.get(name)
+        return e["summary"]["latency_ms"][cls]["full"].get(key) if e else None
+
+    fts5_p50, fts5_p95, tantivy_p50 = peer("fts5", "p50"), peer("fts5", "p95"), \
+        peer("tantivy", "p50")
+    slower = (sum(s["latency_ms"][c]["full"]["p50"] > peer("fts5", "p50", c)
+                  for c in CLASSES) if fts5_p50 else None)
+    first_query = next(iter(engines["searchlib"]["search"]["queries"].values()), None)
     values = {"ingest_rate": s["paragraphs_per_s"], "query_p50_ms": full["p50"],
-              "query_p95_ms": full["p95"], "ingest_rss_mb": s["ingest_rss_mb"],
+              "query_p95_ms": full["p95"], "query_max_ms": full["max"],
+              "cold_first_ms": first_query["cold_ms"] if first_query else None,
+              "p50_vs_fts5": full["p50"] / fts5_p50 if fts5_p50 else None,
+              "p95_vs_fts5": full["p95"] / fts5_p95 if fts5_p95 else None,
+              "p50_vs_tantivy": full["p50"] / tantivy_p50 if tantivy_p50 else None,
+              "classes_slower_than_fts5": slower,
+              "ingest_rss_mb": s["ingest_rss_mb"],
               "search_rss_mb": s["search_rss_mb"], "size_ratio": s["size_ratio"],
               # The issue asks for 5x on queries only; the ingest ratio is in the ratio table.
               "naive_query_speedup": 1 / naive["query_p50_full"] if naive else None}
@@ -215,3 +243,98 @@ def markdown(result: dict[str, Any]) -> str:
                 for t in result["targets"].values()]
         out += ["### Targets (largest scale)", "", _table(["target", "measured", "met"], rows), ""]
     return "\n".join(out)
+
+
+# --- the scale curve ----------------------------------------------------------------------
+
+def scale_points(results: Sequence[dict[str, Any]]) -> dict[str, list[tuple[int, float, float]]]:
+    """``(paragraphs, p50, p95)`` of every engine at every scale of summarised *results*
+    (warm, top 10 with highlights and facets), sorted by size.
+
+    :param results: summarised results of one or several runs (e.g. Reuters and remix)
+    """
+    points: dict[str, list[tuple[int, float, float]]] = {}
+    for result in results:
+        for scale in result["scales"]:
+            for name, e in scale["engines"].items():
+                lat = e["summary"]["latency_ms"]["all"]["full"]
+                if lat:
+                    points.setdefault(name, []).append(
+                        (e["ingest"]["paragraphs"], lat["p50"], lat["p95"]))
+    return {name: sorted(p) for name, p in points.items()}
+
+
+def plot_scale(results: Sequence[dict[str, Any]], path) -> bool:
+    """Write the scale curve (p50 and p95 against paragraphs, log-log) as a PNG.
+
+    :returns: ``False`` when matplotlib (the ``bench`` extra) is not installed
+    """
+    return plot_points(scale_points(results), path)
+
+
+def plot_points(points: dict[str, list[tuple[int, float, float]]], path) -> bool:
+    """Write ``{engine: [(paragraphs, p50, p95), ...]}`` as the scale curve PNG.
+
+    :returns: ``False`` when matplotlib (the ``bench`` extra) is not installed
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import matplotlib.ticker
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    for name, pts in points.items():
+        xs = [p[0] for p in pts]
+        line, = ax.plot(xs, [p[1] for p in pts], marker="o", label=f"{name} p50")
+        ax.plot(xs, [p[2] for p in pts], marker="^", linestyle="--", color=line.get_color(),
+                label=f"{name} p95")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    # Ticks at the measured sizes, labelled plainly (log axes label only whole decades).
+    sizes = sorted({p[0] for pts in points.values() for p in pts})
+    ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_xlabel("paragraphs indexed")
+    ax.set_ylabel("warm latency, ms (top 10, highlights, facets)")
+    ax.set_title("Query latency by index size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python benchmarks/report.py OUT.png RESULT.json...``: the scale curve of runs
+    (``bench.py`` results, and ``quickscale.py`` points of searchlib alone)."""
+    import json
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2:
+        print("usage: report.py OUT.png RESULT.json [RESULT.json ...]", file=sys.stderr)
+        return 2
+    results, points = [], {}
+    for name in args[1:]:
+        result = json.loads(Path(name).read_text(encoding="utf-8"))
+        if "p50_ms" in result:  # one point of searchlib alone (benchmarks/quickscale.py)
+            points.setdefault("searchlib", []).append(
+                (result["paragraphs"], result["p50_ms"], result["p95_ms"]))
+            continue
+        summarise(result)
+        results.append(result)
+    for engine, pts in scale_points(results).items():
+        points.setdefault(engine, []).extend(pts)
+    if not plot_points({e: sorted(p) for e, p in points.items()}, args[0]):
+        print("matplotlib is not installed (pip install -e '.[bench]')", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

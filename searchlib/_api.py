@@ -110,6 +110,9 @@ class Index:
         # strict ingest or an extractor that fails there takes the whole index away again.
         self._new: NewIndex | None = None
         self._removed = False
+        #: How searches are evaluated: ``"arrays"`` or ``"whoosh"`` (the reference path);
+        #: ``None`` for ``$SEARCHLIB_ENGINE``, else arrays.
+        self.engine: str | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -531,8 +534,9 @@ class Index:
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
                 # paragraphs depend on all of them, not just the first page's.
-                results = ranked(s, q, filter_q, order, limit=None, deadline=deadline)
-                groups = group_by_article(checked(results.items(), deadline), s.reader())
+                results = ranked(s, q, filter_q, order, limit=None, engine=self.engine,
+                                 deadline=deadline)
+                groups = group_by_article(results.items(), s.reader(), deadline)
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
@@ -540,7 +544,8 @@ class Index:
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
-                results = ranked(s, q, filter_q, order, limit=stop, deadline=deadline)
+                results = ranked(s, q, filter_q, order, limit=stop, engine=self.engine,
+                                 deadline=deadline)
                 total = len(results)
                 hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms, snippet)
                         for h in results[start:stop]]
@@ -551,7 +556,7 @@ class Index:
             facet_counts: dict[str, list[Facet]] = {kind: [] for kind in KINDS}
             dates: list = []
             if facets and total:
-                counts = self._facets.count(results.docs())
+                counts = self._facets.count(results.docs(), top=facets)
                 facet_counts = {kind: [Facet(n, c) for n, c in counts[kind].most_common(facets)]
                                 for kind in KINDS}
                 dates = date_counts(s.reader(), results.docs())

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
+import numpy as np
+
 from searchlib.index._format import ENTITY_COLUMN, KINDS, decode_entity_column
+
+#: Up to this many matches, facets are counted from the documents' own entries until the
+#: whole table has been built (which a larger search triggers).
+BUILD_AT = 3000
+
+#: Separates the records of one entity column value (see ``encode_entity_column``).
+_RECORD_BYTES = b"\x1e"
 
 
 @dataclass
@@ -39,11 +49,16 @@ class FacetTable:
         # An empty index has no columns at all.
         self._column = (reader.column_reader(ENTITY_COLUMN)
                         if reader.has_column(ENTITY_COLUMN) else None)
+        self._reader = reader
         self._articles = (reader.column_reader("article_id")
                           if reader.has_column("article_id") else None)
         self._codes: dict[tuple[str, str], int] = {}
         self._keys: list[tuple[str, str]] = []
         self._cache: list[tuple[int, ...] | None] = [None] * reader.doc_count_all()
+        # Every document's codes as one array and each document's start in it, built the
+        # first time an array of document numbers is counted.
+        self._flat: np.ndarray | None = None
+        self._starts: np.ndarray | None = None
 
     def _code(self, key: tuple[str, str]) -> int:
         code = self._codes.get(key)
@@ -66,23 +81,139 @@ class FacetTable:
         word on all of Reuters).
         """
         docnums = list(docnums)
+        if self._flat is not None:
+            flat, starts = self._flat, self._starts
+            return [tuple(flat[starts[d]:starts[d + 1]].tolist()) for d in docnums]
         cache = self._cache
         missing = sorted(d for d in docnums if cache[d] is None)
         for d in missing:
             cache[d] = self._decode(d)
         return [entry for d in docnums if (entry := cache[d]) is not None]
 
-    def count(self, docnums: Iterable[int], kinds: Iterable[str] = KINDS
-              ) -> dict[str, Counter]:
-        """Paragraph counts per canonical name, for each kind."""
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every document's codes in document order (``flat``), and where each document's
+        run starts (``starts``, one more entry than documents).
+
+        Built once; the per-document tuples are dropped then: the arrays take 4 bytes per
+        name and 8 per document instead of about 60 per document.
+        """
+        if self._flat is None:
+            flat = array("i")
+            lengths = array("q")
+            for codes, counts in self._all_codes():
+                flat.extend(codes)
+                lengths.extend(counts)
+            starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+            np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=starts[1:])
+            self._flat = np.frombuffer(flat, dtype=np.int32).copy()
+            self._starts = starts
+            self._cache = []
+            order = {kind: i for i, kind in enumerate(KINDS)}
+            self._kind_of = np.fromiter((order.get(k, -1) for k, _n in self._keys),
+                                        dtype=np.int8, count=len(self._keys))
+        return self._flat, self._starts
+
+    def _record_code(self, record: bytes) -> int:
+        (key,) = decode_entity_column(record)
+        return self._code(key)
+
+    def _all_codes(self):
+        """``(codes, counts per document)`` in document order, in runs (one per column
+        block).
+
+        A block's values are joined and split into records in C, and each record mapped to
+        its code by one dictionary look-up (``map``); only a record never seen before is
+        decoded (all of Reuters: 4.7 -> 0.3 s against reading each document's value).
+        """
+        cache = self._cache
+        if self._column is None:
+            yield [], [0] * len(cache)
+            return
+        codes_of: dict[bytes, int] = {}
+        for leaf, offset in self._reader.leaf_readers():
+            column = (leaf.column_reader(ENTITY_COLUMN, translate=False)
+                      if leaf.has_column(ENTITY_COLUMN) else None)
+            n = leaf.doc_count_all()
+            if column is None or not hasattr(column, "blocks"):
+                entries = [cache[offset + d] if cache[offset + d] is not None
+                           else self._decode(offset + d) for d in range(n)]
+                yield list(chain.from_iterable(entries)), [len(e) for e in entries]
+                continue
+            done = 0
+            for first, values in column.blocks():
+                if first > done:  # documents without a value before this block
+                    yield [], [0] * (first - done)
+                counts = [v.count(_RECORD_BYTES) + 1 if v else 0 for v in values]
+                records = _RECORD_BYTES.join(v for v in values if v).split(_RECORD_BYTES) \
+                    if any(counts) else []
+                codes = list(map(codes_of.get, records))
+                for i, code in enumerate(codes) if None in codes else ():
+                    if code is None:
+                        code = codes_of.get(records[i])
+                        if code is None:
+                            code = codes_of[records[i]] = self._record_code(records[i])
+                        codes[i] = code
+                yield codes, counts
+                done = first + len(values)
+            if done < n:
+                yield [], [0] * (n - done)
+
+    def codes_of(self, docnums: np.ndarray) -> np.ndarray:
+        """The codes of *docnums* (ascending), concatenated in document order: one gather."""
+        flat, starts = self._arrays()
+        begin = starts[docnums]
+        counts = starts[docnums + 1] - begin
+        total = int(counts.sum())
+        gather = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts,
+                                                              counts)
+        return flat[gather + np.repeat(begin, counts)]
+
+    def count(self, docnums: Iterable[int] | np.ndarray, kinds: Iterable[str] = KINDS,
+              top: int | None = None) -> dict[str, Counter]:
+        """Paragraph counts per canonical name, for each kind.
+
+        Each counter lists names most first and, among equal counts, in the order they are
+        first named going through the documents by number, so ``most_common`` is
+        deterministic.
+
+        :param docnums: the documents; an array of them is counted with array operations
+            (one gather of their codes and one ``bincount``)
+        :param top: keep only the first *top* names of each kind
+        """
         wanted = set(kinds)
         counters: dict[str, Counter] = {kind: Counter() for kind in KINDS if kind in wanted}
+        keys = self._keys
+        if isinstance(docnums, np.ndarray) and self._flat is None \
+                and len(docnums) <= BUILD_AT:
+            # Few matches: decoding just those is cheaper than the whole table, so a
+            # first search stays fast; the table is built when a larger one comes.
+            docnums = docnums.tolist()
+        if isinstance(docnums, np.ndarray):
+            codes = self.codes_of(np.sort(docnums.astype(np.int64, copy=False)))
+            if not len(codes):
+                return counters
+            n = np.bincount(codes, minlength=len(keys))
+            # First place of each code: assigning in reverse, the earliest write lands last.
+            first = np.zeros(len(keys), dtype=np.int64)
+            first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+            kind_of = self._kind_of
+            for k, kind in enumerate(KINDS):
+                if kind not in counters:
+                    continue
+                cand = np.flatnonzero((kind_of == k) & (n > 0))
+                if top is not None and len(cand) > top:
+                    cut = np.partition(-n[cand], top - 1)[top - 1]
+                    cand = cand[-n[cand] <= cut]
+                ranked = cand[np.lexsort((first[cand], -n[cand]))]
+                for code in ranked[:top].tolist():
+                    counters[kind][keys[code][1]] = int(n[code])
+            return counters
         # Counting in C (Counter over a chain) is several times faster than a Python loop,
         # which matters for searches with tens of thousands of matches.
-        keys = self._keys
-        for code, n in Counter(chain.from_iterable(self._load(docnums))).items():
+        tally = Counter(chain.from_iterable(self._load(sorted(docnums))))
+        for code, n in sorted(tally.items(), key=lambda item: -item[1]):
             kind, name = keys[code]
-            if kind in counters:
+            if kind in counters and (top is None or len(counters[kind]) < top):
                 counters[kind][name] = n
         return counters
 

@@ -4,23 +4,30 @@ one hit per article, and shown among their neighbours.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from searchlib._dateorder import date_ordered
 from searchlib._deadline import Deadline, checked
 from searchlib._errors import QueryError
+from searchlib._executor import Executor, Unsupported, restrict
+from searchlib._ranked import ArrayResults, ArticleGroups, RankedItems, by_date, by_score, state_for
 from searchlib._results import Context, Paragraph, entity_names
 from searchlib.index._documents import DocumentReader
 from searchlib.index._engine.daterange import DayRange
-from searchlib.index._format import NO_DATE
+from searchlib.index._format import ARTICLE_ID, NO_DATE, PARAGRAPH
 
 #: The orders a search can be sorted in.
 SORTS = ("relevance", "newest", "oldest")
 
+#: Chooses how searches are evaluated: ``arrays`` (default) or ``whoosh`` (the reference).
+ENGINE_ENV = "SEARCHLIB_ENGINE"
+ENGINES = ("arrays", "whoosh")
 
 
 def resolve_sort(sort: str | None, q: wq.Query) -> str:
@@ -57,15 +64,68 @@ def _sort_facet(sort: str) -> sorting.FacetType | None:
                                sorting.FieldFacet("paragraph")])
 
 
+def engine_name(engine: str | None = None) -> str:
+    """The engine to use: *engine*, else ``$SEARCHLIB_ENGINE``, else ``arrays``.
+
+    :raises QueryError: for an unknown name
+    """
+    name = (engine or os.environ.get(ENGINE_ENV, "") or "arrays").strip().lower()
+    if name not in ENGINES:
+        raise QueryError(f"unknown search engine {name!r} (engines: {', '.join(ENGINES)})")
+    return name
+
+
 def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
-           limit: int | None, deadline: Deadline | None = None):
+           limit: int | None, engine: str | None = None,
+           deadline: Deadline | None = None):
     """Run *q* restricted by *filter_q*, in *sort* order, keeping the first *limit* hits.
 
     :param limit: how many ranked hits to keep; ``None`` for all of them
-    :returns: the Whoosh ``Results`` (for a search without words in date order, a
-        :class:`~searchlib._dateorder.DateOrdered`); ``len()`` of it is the exact number of
-        matches
+    :param engine: ``arrays`` or ``whoosh`` (see :func:`engine_name`); a query the array
+        executor cannot evaluate goes through Whoosh
+    :param deadline: a :class:`~searchlib._deadline.Deadline` checked as the search goes
+    :returns: an :class:`~searchlib._ranked.ArrayResults`, or the Whoosh ``Results`` (for a
+        search without words in date order, a :class:`~searchlib._dateorder.DateOrdered`);
+        ``len()`` of it is the exact number of matches
     """
+    if engine_name(engine) == "arrays":
+        try:
+            found = ranked_arrays(searcher, q, filter_q, sort, limit, deadline)
+        except Unsupported:
+            found = None
+        if found is not None:
+            return found
+    return ranked_whoosh(searcher, q, filter_q, sort, limit, deadline)
+
+
+def ranked_arrays(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
+                  limit: int | None, deadline: Deadline | None = None
+                  ) -> ArrayResults | None:
+    """:func:`ranked` by the array executor; ``None`` when the index lacks a column the
+    order needs.
+
+    :raises Unsupported: when the query holds a node the executor does not evaluate
+    """
+    state = state_for(searcher)
+    ex = Executor(searcher, state.cache, deadline)
+    relevance = sort == "relevance"
+    m = ex.matches(q, scored=relevance)
+    if filter_q is not None:
+        m = restrict(m, ex.matches(filter_q, scored=False, within=m.docs).docs)
+    if relevance:
+        order = by_score(m.docs, m.scores, limit)
+        scores = m.scores[order]
+    else:
+        order = by_date(state, m.docs, sort == "newest", limit)
+        if order is None:
+            return None
+        scores = np.zeros(len(order))
+    return ArrayResults(m.docs, m.docs[order], scores, state)
+
+
+def ranked_whoosh(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
+                  limit: int | None, deadline: Deadline | None = None):
+    """:func:`ranked` through Whoosh's matchers and collectors (the reference path)."""
     allow = None
     if filter_q is not None:
         # Whoosh takes an empty filter set for "no filter" (its collectors test the set's
@@ -171,7 +231,8 @@ class ArticleGroup:
     paragraphs: list[int] = field(default_factory=list)
 
 
-def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader) -> list[ArticleGroup]:
+def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader,
+                     deadline: Deadline | None = None) -> list[ArticleGroup]:
     """Gather ranked paragraphs into articles, in the rank of each article's best paragraph.
 
     Article ids and paragraph numbers are read from columns, not stored fields, so grouping
@@ -179,13 +240,19 @@ def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader) -> list[A
 
     :param ranked_docs: ``(docnum, score)`` pairs, best first
     :param reader: the searcher's reader
+    :param deadline: checked as the pairs are grouped (the array path groups at once)
     """
     if reader.doc_count_all() == 0:
         return []  # an index with no commit yet: Whoosh's empty reader has no columns
-    articles = reader.column_reader("article_id")
-    numbers = reader.column_reader("paragraph")
+    if isinstance(ranked_docs, RankedItems):
+        try:
+            return ArticleGroups(ranked_docs.results, ArticleGroup)
+        except LookupError:
+            pass
+    articles = reader.column_reader(ARTICLE_ID)
+    numbers = reader.column_reader(PARAGRAPH)
     groups: dict[str, ArticleGroup] = {}
-    for docnum, score in ranked_docs:
+    for docnum, score in checked(ranked_docs, deadline):
         aid = articles[docnum]
         group = groups.get(aid)
         if group is None:

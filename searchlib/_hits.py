@@ -53,7 +53,7 @@ def stream_hits(searcher, q: wq.Query, filter_q: wq.Query | None, order: str,
     ranked_docs = rank_all(ranked(searcher, q, filter_q, order, limit=None,
                                   deadline=deadline))
     if by_article:
-        for group in group_by_article(ranked_docs, searcher.reader()):
+        for group in group_by_article(ranked_docs, searcher.reader(), deadline):
             hit = make_hit(schema, records.paragraph(group.docnum), group.score, terms,
                            snippet)
             hit.matching_paragraphs = group.paragraphs

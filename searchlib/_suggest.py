@@ -1,9 +1,12 @@
 """'Did you mean': corrected queries from the index's own vocabulary.
 
 A query word is corrected only when none of the fields it was looked up in knows it, so a
-rare but real word is never "corrected" away. Candidates come from Whoosh's spelling support
-(``reader.terms_within``: words within one or two edits) over the text, headline and entity
-fields, so misspelt names (``person:Blinkn``) are corrected as well as words (``Taiwn``).
+rare but real word is never "corrected" away. Candidates come from the index's own terms
+(one edit: the few hundred strings one edit away, looked up; two: a bigram index of the
+text field's vocabulary, :mod:`searchlib._spelling`) over the text and entity fields, so
+misspelt names (``person:Blinkn``) are corrected as well as words (``Taiwn``). Words longer
+than :data:`~searchlib._spelling.MAX_WORD` letters are never corrected, so a search for a
+pasted blob costs nothing here.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from whoosh.reading import TermNotFound
 
 from searchlib._errors import QueryError
 from searchlib._grouping import ranked
+from searchlib._spelling import MAX_WORD, bigram_index
 from searchlib.index._documents import DocumentReader
 from searchlib.index._format import KINDS
 
@@ -58,6 +62,12 @@ def _one_edit(reader, field: str, word: str) -> list[str]:
     Generating the few hundred one-edit strings and looking each up is about 50 times
     faster than Whoosh's automaton walk of the whole vocabulary (``terms_within``).
     """
+    if len(word) >= 4:
+        # Long enough for the letter pairs to narrow the vocabulary down: a few candidates
+        # compared, instead of hundreds of strings looked up (~40 us each).
+        allowed = set(_ALPHABET) | set(word)
+        return [t for t, d in bigram_index(reader, field).within(word, 1, swaps=True)
+                if d == 1 and set(t) <= allowed]
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = {a + b[1:] for a, b in splits if b}
     edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
@@ -78,14 +88,14 @@ def _best(searcher, terms: list[tuple[str, str]]) -> str | None:
     # and a one-edit candidate in any field beats every two-edit one.
     for dist in range(1, max(_max_edits(text) for _, text in terms) + 1):
         # Two edits only in the widest field (the text, when the word is looked up there):
-        # each two-edit search walks a field's whole vocabulary (~100 ms per field for a
-        # word on 590,000 paragraphs), and entity names are in the text too.
+        # entity names are in the text too, and each field's bigram index costs a walk of
+        # its vocabulary to build (once per searcher).
         fields = terms if dist == 1 else [t for t in terms if t[0] == "text"] or terms[:1]
         for field, text in fields:
             if dist > _max_edits(text):
                 continue
             found = (_one_edit(reader, field, text) if dist == 1
-                     else reader.terms_within(field, text, dist))
+                     else [t for t, _d in bigram_index(reader, field).within(text, dist)])
             for cand in found:
                 if cand == text:
                     continue
@@ -114,7 +124,8 @@ def correct(searcher, q: wq.Query, qstring: str) -> str | None:
         start = getattr(leaf, "startchar", None)
         end = getattr(leaf, "endchar", None)
         if type(leaf) is wq.Term and leaf.fieldname in SPELL_FIELDS and start is not None \
-                and end is not None and isinstance(leaf.text, str):
+                and end is not None and isinstance(leaf.text, str) \
+                and len(leaf.text) <= MAX_WORD:
             spans.setdefault((start, end), []).append((leaf.fieldname, leaf.text))
     out, pos, changed = [], 0, False
     for (start, end), terms in sorted(spans.items()):

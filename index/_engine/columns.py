@@ -137,6 +137,14 @@ class BlockColumn(columns.Column):
         def __iter__(self):
             return map(self.__getitem__, range(self._doccount))
 
+        def blocks(self):
+            """``(first docnum, values)`` of each block in order: every value read with one
+            inflate per block and no per-document lookup (for building whole-column
+            tables)."""
+            for i in range(len(self._ends)):
+                _i, data, offsets = self._block(i)
+                yield self._starts[i], [data[a:b] for a, b in pairwise(offsets)]
+
 
 class RefColumn(columns.Column):
     """Short byte strings that repeat: each distinct value stored once, each document a
