@@ -169,7 +169,7 @@ def _collector(limit: int | None, facet: sorting.FacetType | None, allow: set[in
     found: collectors.Collector
     if facet is not None:
         # Whoosh takes limit=None (every match) though its hint says int.
-        found = collectors.SortingCollector(facet, limit=limit)  # type: ignore[arg-type]
+        found = collectors.SortingCollector(facet, limit=limit)
     elif limit is None:
         found = collectors.UnlimitedCollector()
     else:
