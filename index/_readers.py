@@ -65,7 +65,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
         path = str(raw)
         if path == "-":
             if format == "auto":
-                yield _error("-", "standard input needs --format txt, jsonl or csv")
+                yield _error("-", "standard input needs its format given (txt, jsonl or csv)")
             else:
                 yield InputFile("-", format)
             continue
@@ -95,7 +95,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], format: str = "auto"
             fmt = format if format != "auto" else EXTENSIONS.get(p.suffix.lower())
             if fmt is None:
                 yield _error(path, f"cannot tell the format of {p.suffix or 'a file'} "
-                                 "without an extension; pass --format txt, jsonl or csv")
+                                 "without an extension; give its format (txt, jsonl or csv)")
             else:
                 yield InputFile(path, fmt, _size(path))
         elif p.exists():

@@ -99,7 +99,7 @@ class Filters:
         lo = parse_date_bound(since) if since not in (None, "") else None
         hi = parse_date_bound(until, end=True) if until not in (None, "") else None
         if lo and hi and lo > hi:
-            raise QueryError(f"--since {since} is after --until {until}")
+            raise QueryError(f"the date range is empty: since {since} is after until {until}")
         given = {"person": list(_names(person)), "place": list(_names(place)),
                  "org": list(_names(org)),
                  "since": None if lo is None else str(since if isinstance(since, str) else lo),

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SHARED
 from searchlib.index._engine.arrays import ArrayCache
 
 from searchlib import Article, Index
@@ -20,6 +19,7 @@ from searchlib._errors import QueryError
 from searchlib._executor import Executor, Unsupported
 from searchlib._grouping import engine_name
 from searchlib._ranked import state_for
+from tests.shared import SHARED
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

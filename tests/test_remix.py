@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+
+from tests.shared import SHARED
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
