@@ -15,6 +15,8 @@ through Whoosh instead: never a different answer, at worst the slower one.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from whoosh import query as wq
 
@@ -114,9 +116,13 @@ class Executor:
 
     # -- evaluation -----------------------------------------------------------------------
 
-    def _eval(self, q: wq.Query, scored: bool, within: np.ndarray | None = None) -> Matches:
+    def _eval(self, q: Any, scored: bool, within: np.ndarray | None = None) -> Matches:
         """The matches of *q*, only among *within* (sorted global numbers) when given:
-        an ``And`` finds its documents unscored first and then scores only those."""
+        an ``And`` finds its documents unscored first and then scores only those.
+
+        *q* is a Whoosh query node, typed ``Any``: it is dispatched by exact type below, and
+        Whoosh's ``Query`` base class declares none of the attributes read per type.
+        """
         if self.deadline is not None:
             self.deadline.check("the search")
         kind = type(q)
@@ -203,7 +209,8 @@ class Executor:
                      weights: np.ndarray, boost: float) -> np.ndarray:
         scorer = self._scorer(field, btext)
         lengths = seg.lengths(field)[ids] if scorer.scorable else None
-        s = scorer.score(weights, lengths)
+        # TermScorer.score reads the lengths only when scorable; its hint says an array.
+        s = scorer.score(weights, lengths)  # type: ignore[arg-type]
         return s * boost if boost != 1.0 else s
 
     def _and(self, subs, scored: bool, within: np.ndarray | None) -> Matches:
@@ -233,6 +240,7 @@ class Executor:
                 part = self._eval(s, True, docs)
                 if len(part) != len(docs):  # never expected: refuse rather than misalign
                     raise Unsupported("a part of an And lost documents when scored")
+                assert part.scores is not None  # evaluated with scored=True
                 scores = scores + part.scores
             for s in negative:
                 # An And with a Not child: Whoosh intersects with the complement, whose
@@ -261,7 +269,7 @@ class Executor:
         docs = np.concatenate(parts) if parts else _EMPTY
         return self._constant(docs, q.boost, scored)
 
-    def _multi(self, q: wq.Query, scored: bool) -> Matches:
+    def _multi(self, q: Any, scored: bool) -> Matches:
         field = q.field()
         if field not in self.schema:
             return _empty(scored)
@@ -337,6 +345,7 @@ class Executor:
                     sel = idx[ok]
                     s = self._term_scores(seg, field, w, found, weights[sel], 1.0)
                     total = s if total is None else total + s
+                assert total is not None  # a phrase has words (an empty one fails min())
                 scores.append(total * q.boost if q.boost != 1.0 else total)
         return _joined(docs, scores, scored)
 
@@ -378,6 +387,8 @@ def restrict(a: Matches, docs: np.ndarray) -> Matches:
 
 
 def _add_where(a: Matches, b: Matches) -> Matches:
+    # Only called on scored matches: both sides carry scores.
+    assert a.scores is not None and b.scores is not None
     mask = _member(b.docs, a.docs)
     scores = a.scores.copy()
     scores[np.searchsorted(a.docs, b.docs[mask])] += b.scores[mask]
@@ -403,16 +414,21 @@ def _union(parts: list[Matches], scored: bool) -> Matches:
     if len(parts) == 1:
         return parts[0]
     docs = parts[0].docs
-    scores = parts[0].scores.copy() if scored else None
+    scores = None
+    if scored:
+        assert parts[0].scores is not None  # scored parts carry scores
+        scores = parts[0].scores.copy()
     for p in parts[1:]:
         inside = _member(p.docs, docs)
         if scored and inside.any():
+            assert scores is not None and p.scores is not None  # scored parts carry scores
             scores[np.searchsorted(docs, p.docs[inside])] += p.scores[inside]
         fresh = ~inside
         if fresh.any():
             at = np.searchsorted(docs, p.docs[fresh])
             docs = np.insert(docs, at, p.docs[fresh])
             if scored:
+                assert scores is not None and p.scores is not None
                 scores = np.insert(scores, at, p.scores[fresh])
     return Matches(docs, scores)
 
@@ -424,7 +440,7 @@ def _consecutive(cand: np.ndarray, positions: list, where: list) -> np.ndarray:
     is in every word's set.
     """
     n = len(cand)
-    keys = None
+    keys: np.ndarray | None = None
     span = len(positions)
     base = 1 << 32  # above any position: a key is (candidate, shifted position)
     for i, ((offsets, flat), idx) in enumerate(zip(positions, where, strict=True)):
@@ -438,6 +454,7 @@ def _consecutive(cand: np.ndarray, positions: list, where: list) -> np.ndarray:
         keys = k if keys is None else keys[_member(keys, k)]
         if not len(keys):
             return np.zeros(n, dtype=bool)
+    assert keys is not None  # a phrase has at least one word
     ok = np.zeros(n, dtype=bool)
     ok[keys // base] = True
     return ok

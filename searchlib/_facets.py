@@ -83,6 +83,7 @@ class FacetTable:
         docnums = list(docnums)
         if self._flat is not None:
             flat, starts = self._flat, self._starts
+            assert starts is not None  # set with _flat
             return [tuple(flat[starts[d]:starts[d + 1]].tolist()) for d in docnums]
         cache = self._cache
         missing = sorted(d for d in docnums if cache[d] is None)
@@ -111,6 +112,7 @@ class FacetTable:
             order = {kind: i for i, kind in enumerate(KINDS)}
             self._kind_of = np.fromiter((order.get(k, -1) for k, _n in self._keys),
                                         dtype=np.int8, count=len(self._keys))
+        assert self._starts is not None  # set with _flat
         return self._flat, self._starts
 
     def _record_code(self, record: bytes) -> int:
@@ -211,10 +213,10 @@ class FacetTable:
         # Counting in C (Counter over a chain) is several times faster than a Python loop,
         # which matters for searches with tens of thousands of matches.
         tally = Counter(chain.from_iterable(self._load(sorted(docnums))))
-        for code, n in sorted(tally.items(), key=lambda item: -item[1]):
+        for code, count in sorted(tally.items(), key=lambda item: -item[1]):
             kind, name = keys[code]
             if kind in counters and (top is None or len(counters[kind]) < top):
-                counters[kind][name] = n
+                counters[kind][name] = count
         return counters
 
     def top(self, docnums: Iterable[int], kinds: Iterable[str] = KINDS, n: int = 20

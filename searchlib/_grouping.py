@@ -112,7 +112,9 @@ def ranked_arrays(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
     m = ex.matches(q, scored=relevance)
     if filter_q is not None:
         m = restrict(m, ex.matches(filter_q, scored=False, within=m.docs).docs)
+    order: np.ndarray | None
     if relevance:
+        assert m.scores is not None  # matched with scored=True
         order = by_score(m.docs, m.scores, limit)
         scores = m.scores[order]
     else:
@@ -169,7 +171,7 @@ def _collector(limit: int | None, facet: sorting.FacetType | None, allow: set[in
     found: collectors.Collector
     if facet is not None:
         # Whoosh takes limit=None (every match) though its hint says int.
-        found = collectors.SortingCollector(facet, limit=limit)
+        found = collectors.SortingCollector(facet, limit=limit)  # type: ignore[arg-type]
     elif limit is None:
         found = collectors.UnlimitedCollector()
     else:
@@ -232,7 +234,8 @@ class ArticleGroup:
 
 
 def group_by_article(ranked_docs: Iterable[tuple[int, float]], reader,
-                     deadline: Deadline | None = None) -> list[ArticleGroup]:
+                     deadline: Deadline | None = None
+                     ) -> list[ArticleGroup] | ArticleGroups[ArticleGroup]:
     """Gather ranked paragraphs into articles, in the rank of each article's best paragraph.
 
     Article ids and paragraph numbers are read from columns, not stored fields, so grouping

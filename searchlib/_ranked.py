@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class SearcherArrays:
         self._lock = threading.Lock()
         self._columns: dict[str, np.ndarray | None] = {}
 
-    def _column(self, name: str, build) -> np.ndarray | None:
+    def _column(self, name: str, build: Callable[[], np.ndarray | None]) -> np.ndarray | None:
         with self._lock:
             if name not in self._columns:
                 self._columns[name] = build()
@@ -79,7 +80,9 @@ class SearcherArrays:
                 parts.append(col if col is not None
                              else np.full(seg.doccount, NO_DATE, dtype=np.uint64))
             return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
-        return self._column("_dates", build)
+        dates = self._column("_dates", build)
+        assert dates is not None  # build() above always gives an array
+        return dates
 
     def article_ranks(self) -> np.ndarray | None:
         """Each document's article id as its rank among all ids (bytes order)."""
@@ -204,14 +207,20 @@ class RankedItems:
         return zip(r.order.tolist(), r.scores.tolist(), strict=True)
 
 
-class ArticleGroups:
+#: What :class:`ArticleGroups` makes of each article (an ``ArticleGroup`` of
+#: :mod:`searchlib._grouping`, which imports this module).
+G = TypeVar("G")
+
+
+class ArticleGroups(Generic[G]):
     """Ranked matches gathered by article, in the rank of each article's best paragraph.
 
     Supports ``len()``, iteration and slicing; the groups of a slice are built when asked
     for (:class:`searchlib._grouping.ArticleGroup` values).
     """
 
-    def __init__(self, results: ArrayResults, make_group) -> None:
+    def __init__(self, results: ArrayResults,
+                 make_group: Callable[[str, int, float, list[int]], G]) -> None:
         self.results = results
         self._make = make_group
         state = results.state
@@ -230,18 +239,20 @@ class ArticleGroups:
     def __len__(self) -> int:
         return len(self._first)
 
-    def _group(self, i: int):
+    def _group(self, i: int) -> G:
         r = self.results
         pos = int(self._first[i])
         docnum = int(r.order[pos])
         members = r.order[self._art == self._art[pos]]
-        raw = np.sort(self._numbers[members])
+        numbers = self._numbers
+        assert numbers is not None  # the paragraph number is a sortable field: a column
+        raw = np.sort(numbers[members])
         paragraphs = [int(self._field.from_column_value(int(v))) for v in raw.tolist()]
         aid = self.results.state.searcher.reader().column_reader(ARTICLE_ID)[docnum]
         return self._make(aid, docnum, float(r.scores[pos]), paragraphs)
 
-    def __getitem__(self, index: slice) -> list:
+    def __getitem__(self, index: slice) -> list[G]:
         return [self._group(i) for i in range(len(self))[index]]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[G]:
         return (self._group(i) for i in range(len(self)))

@@ -191,8 +191,8 @@ class SegmentArrays:
         if blocks is None:
             lists = self._positions_via_matcher(field, btext, info)
         else:
-            lists = None
-            chunks, lengths = [], []
+            chunks: list[np.ndarray] = []
+            lengths: list[np.ndarray] = []
             for n, _maxid, flags, data in blocks:
                 end = (n - 1) * _DTYPES[(flags >> _IDS_SHIFT) & 3].itemsize
                 if flags & _WEIGHT_BYTES:
@@ -208,7 +208,8 @@ class SegmentArrays:
             lens = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
             starts = np.zeros(len(lens) + 1, dtype=np.int64)
             np.cumsum(lens, out=starts[1:])
-            wide = np.flatnonzero(raw[starts[:-1][lens > 0]] == _WIDE) if len(raw) else []
+            wide: np.ndarray | list[int] = (
+                np.flatnonzero(raw[starts[:-1][lens > 0]] == _WIDE) if len(raw) else [])
             if len(wide):
                 nonempty = np.flatnonzero(lens > 0)
                 lists = _split_lists(raw, starts, lens)
