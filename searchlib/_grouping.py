@@ -88,7 +88,9 @@ def ranked(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
         search without words in date order, a :class:`~searchlib._dateorder.DateOrdered`);
         ``len()`` of it is the exact number of matches
     """
-    if engine_name(engine) == "arrays":
+    # An index with no commit yet has Whoosh's EmptyReader, without segments to read arrays
+    # from: Whoosh answers it (with nothing).
+    if engine_name(engine) == "arrays" and searcher.reader().doc_count_all() > 0:
         try:
             found = ranked_arrays(searcher, q, filter_q, sort, limit, deadline)
         except Unsupported:
