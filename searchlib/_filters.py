@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
 
 from searchlib._aliases import Resolved, resolve
@@ -106,7 +107,8 @@ class Filters:
                  "until": None if hi is None else str(until if isinstance(until, str) else hi),
                  "source": source.strip() if source and source.strip() else None}
         return cls(person=_names(person), place=_names(place), org=_names(org), since=lo,
-                   until=hi, source=given["source"], given=given)
+                   until=hi, source=source.strip() if source and source.strip() else None,
+                   given=given)
 
     def __bool__(self) -> bool:
         return bool(self.person or self.place or self.org or self.since or self.until
@@ -115,6 +117,13 @@ class Filters:
     def to_dict(self) -> dict:
         """The filters in force, as given (empty ones left out)."""
         return {k: v for k, v in self.given.items() if v}
+
+
+def _analyzer(schema: Schema, field: str) -> Analyzer:
+    """The analyzer of a text field of the schema (Whoosh types it as optional)."""
+    analyzer = schema[field].analyzer
+    assert analyzer is not None, f"{field} is a text field"
+    return analyzer
 
 
 def _name_query(schema: Schema, kind: str, name: str) -> wq.Query:
@@ -126,9 +135,9 @@ def _name_query(schema: Schema, kind: str, name: str) -> wq.Query:
     res = resolve(kind, name)
     if res is not None:
         return entity_query(schema, res)
-    words = [t.text for t in schema[kind].analyzer(name)]
+    words = [t.text for t in _analyzer(schema, kind)(name)]
     if not words:
-        raise QueryError(f"--{kind} {name!r} has no words to look for")
+        raise QueryError(f"the {kind} filter {name!r} has no words to look for")
     if len(words) == 1:
         return wq.Term(kind, words[0])
     return wq.Phrase(kind, words)
@@ -157,7 +166,8 @@ def build_filter(schema: Schema, filters: Filters) -> wq.Query | None:
         end = (dt.datetime.combine(filters.until, dt.time.max) if filters.until else None)
         parts.append(day_ranges(wq.DateRange("date", start, end)))
     if filters.source:
-        parts += [wq.Term("source", t.text) for t in schema["source"].analyzer(filters.source)]
+        parts += [wq.Term("source", t.text)
+                  for t in _analyzer(schema, "source")(filters.source)]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from searchlib.index._format import NAME_SEPARATOR
-from whoosh.analysis import Filter
+from whoosh.analysis import Filter, Token
 
 #: Positions left between two names of one entity field.
 _NAME_GAP = 100
@@ -14,7 +14,9 @@ _NAME_GAP = 100
 class NameGapFilter(Filter):
     """Drops separator tokens and leaves a gap in positions where each one stood."""
 
-    def __call__(self, tokens: Iterable) -> Iterable:
+    # Filter's own signature; whoosh3's stubs type Filter.__call__ apart from its base
+    # Composable's, so every filter subclass disagrees with one of the two.
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         gap = 0
         for t in tokens:
             if t.text == NAME_SEPARATOR:

@@ -104,5 +104,6 @@ def day_ranges(q: wq.Query) -> wq.Query:
     if isinstance(q, wq.NumericRange) and q.fieldname == "date":
         start = 0 if q.start is None else q.start + (1 if q.startexcl else 0)
         end = NO_DATE - 1 if q.end is None else q.end - (1 if q.endexcl else 0)
-        return DayRange(q.fieldname, start, end, boost=q.boost)
+        # Dates are stored as whole numbers; Whoosh types range bounds as int | float.
+        return DayRange(q.fieldname, int(start), int(end), boost=q.boost)
     return q if q.is_leaf() else q.apply(day_ranges)

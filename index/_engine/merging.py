@@ -142,8 +142,8 @@ class _MergingPool:
 
     def iter_postings(self) -> Iterator[tuple]:
         term = itemgetter(0, 1)
-        streams = [((key, list(group)) for key, group in groupby(self._pool.iter_postings(),
-                                                                   key=term))]
+        pooled = groupby(self._pool.iter_postings(), key=term)
+        streams: list[Iterator[tuple]] = [((key, list(group)) for key, group in pooled)]
         streams += [_segment_terms(*source) for source in self.sources]
         try:
             # heapq.merge keeps equal terms in stream order, which is document order.

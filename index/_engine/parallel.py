@@ -48,6 +48,9 @@ def parallel_supported() -> bool:
 class _SubWriter(SubWriterTask):
     """Whoosh's sub-writer process, made safe to interrupt and to orphan."""
 
+    #: The parent's pid, set by the parent before the fork.
+    parent_pid: int
+
     @staticmethod
     def _Popen(process_obj):  # noqa: N802  (multiprocessing's name)
         # Always fork, like the queues MpWriter made with start_method="fork": a process
@@ -114,7 +117,7 @@ class ParallelWriter(MpWriter):
 
     def _results(self) -> list:
         """Each sub-writer's finished segment, waiting only while one is still working."""
-        results = []
+        results: list = []
         while len(results) < len(self.tasks):
             try:
                 results.append(self.resultqueue.get(timeout=_POLL))
@@ -126,7 +129,7 @@ class ParallelWriter(MpWriter):
                         break
         return results
 
-    def cancel(self) -> None:
+    def cancel(self, **kwargs: object) -> None:
         started = [task for task in self.tasks if task.pid is not None]
         for task in started:
             task.kill()  # SIGKILL: sub-writers ignore SIGTERM, which is for the parent

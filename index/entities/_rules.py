@@ -67,7 +67,7 @@ def _tokens(paragraph: str) -> list[tuple[str, int, int, bool, bool, bool]]:
     *joined* means only spaces separate it from the previous token, so both may belong to
     one name; a possessive is cut off the token and ends any name.
     """
-    out = []
+    out: list = []
     prev_end = 0
     possessive_before = False
     for m in _TOKEN.finditer(paragraph):
