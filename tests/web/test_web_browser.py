@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
-from web_helpers import CHROMIUM_ARGS, Server, build_index, chromium
+
+from tests.web.web_helpers import CHROMIUM_ARGS, Server, build_index, chromium
 
 #: Set to a path to keep a copy of the desktop screenshot (how docs/serve.png is made).
 KEEP_SCREENSHOT = os.environ.get("SEARCHLIB_WEB_SCREENSHOT")

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from searchlib.web._view import path_id
-from web_helpers import HOSTILE, web_client
+
+from tests.web.web_helpers import HOSTILE
 
 #: What must never appear in a page as written: it would run.
 LIVE = ["<script>alert", "<img src=x", "onerror=alert(2)>", 'href="javascript:',
         "<b>bold</b>", "<i>Wire</i>"]
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    with web_client(tmp_path_factory.mktemp("web") / "ix") as c:
-        yield c
 
 
 def assert_inert(page: str) -> None:

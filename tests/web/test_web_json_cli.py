@@ -8,18 +8,6 @@ import json
 import pytest
 from click.testing import CliRunner
 from searchlib.cli import main
-from web_helpers import web_client
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    with web_client(tmp_path_factory.mktemp("web") / "ix") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def index(client):
-    return client.app.state.index
 
 
 def cli(index, *args: str, code: int = 0):

@@ -12,20 +12,9 @@ from searchlib.web import create_app
 from searchlib.web._app import HTMX_FILE, HTMX_SHA256, STATIC
 from searchlib.web._params import MAX_LIMIT, MAX_QUERY
 from starlette.testclient import TestClient
-from web_helpers import HOSTILE, web_client
 
 import searchlib
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    with web_client(tmp_path_factory.mktemp("web") / "ix") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def index(client):
-    return client.app.state.index
+from tests.web.web_helpers import HOSTILE
 
 
 def a_hit(client, q="Taiwan") -> dict:

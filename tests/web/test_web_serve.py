@@ -13,9 +13,9 @@ import time
 import urllib.request
 
 import pytest
-from web_helpers import EXAMPLES, Server, script
 
 import searchlib
+from tests.web.web_helpers import EXAMPLES, Server, script
 
 
 @pytest.fixture
