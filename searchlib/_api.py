@@ -461,8 +461,7 @@ class Index:
         check.text("query", query, optional=True)
         check.choice("kind", kind, KINDS, optional=True)
         check.count("top", top, 1)
-        check.seconds("timeout", 0 if timeout is None else timeout)
-        deadline = budget(timeout)
+        deadline = budget(timeout)  # checks the timeout too
         q = self._parser.parse(query or "")
         with self._lock:
             s = self._current()
@@ -519,8 +518,7 @@ class Index:
         check.count("facets", facets, 0)
         check.count("context", context, 0)
         check.count("snippet", snippet, 0)
-        check.seconds("timeout", 0 if timeout is None else timeout)
-        deadline = budget(timeout)
+        deadline = budget(timeout)  # checks the timeout too
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         reading = self._parser.read(query)[1]
@@ -609,8 +607,7 @@ class Index:
         """
         check.count("context", context, 0)
         check.count("snippet", snippet, 0)
-        check.seconds("timeout", 0 if timeout is None else timeout)
-        deadline = budget(timeout)
+        deadline = budget(timeout)  # checks the timeout too
         q, wanted, filter_q, order = self._plan(query, sort, person, place, org, since,
                                                 until, source)
         # A searcher of its own: the shared one may be replaced (and closed) by another
@@ -641,8 +638,7 @@ class Index:
         """
         check.text("paragraph_id", paragraph_id)
         check.count("limit", limit, 1)
-        check.seconds("timeout", 0 if timeout is None else timeout)
-        deadline = budget(timeout)
+        deadline = budget(timeout)  # checks the timeout too
         with self._lock:
             s = self._current()
             found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
@@ -666,8 +662,7 @@ class Index:
             article; writing the articles out is not limited)
         :raises QueryTimeoutError: when finding the matches runs past *timeout*
         """
-        check.seconds("timeout", 0 if timeout is None else timeout)
-        deadline = budget(timeout)
+        deadline = budget(timeout)  # checks the timeout too
         q, wanted, filter_q, _ = self._plan(query, None, person, place, org, since, until,
                                             source)
         self._require_present()

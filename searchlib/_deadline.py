@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from searchlib._arguments import seconds
 from searchlib._errors import QueryTimeoutError
 
 T = TypeVar("T")
@@ -71,8 +72,8 @@ def checked(items: Iterable[T], deadline: Deadline | None, what: str = "the sear
 def budget(timeout: float | None) -> Deadline:
     """The deadline for a *timeout* given by a caller: ``None`` or 0 means no limit.
 
-    :raises ValueError: for a negative timeout
+    :raises UsageError: for anything but a number of seconds, 0 or more
     """
-    if timeout is not None and timeout < 0:
-        raise ValueError("timeout must not be negative")
+    if timeout is not None:
+        seconds("timeout", timeout)
     return Deadline(timeout or None)
