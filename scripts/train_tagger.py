@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from searchlib.index.entities._features import TAGS, tokenise  # noqa: E402
-from searchlib.index.entities._tagger import MODEL_FILE, Model, token_feature_lists  # noqa: E402
+from searchlib.index.entities._features import TAGS, token_feature_lists, tokenise  # noqa: E402
+from searchlib.index.entities._tagger import MODEL_FILE  # noqa: E402
+from searchlib.index.entities._tagmodel import Model  # noqa: E402
 
 from benchmarks.conll import detokenise  # noqa: E402
 

@@ -9,14 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from searchlib.index.entities import DEFAULT_EXTRACTOR, extract_entities, get_extractor
-from searchlib.index.entities._features import TAGS, tokenise
-from searchlib.index.entities._tagger import (
-    MODEL_FILE,
-    Model,
-    load_model,
-    spans_from_tags,
-    token_feature_lists,
-)
+from searchlib.index.entities._features import TAGS, token_feature_lists, tokenise
+from searchlib.index.entities._tagger import MODEL_FILE, load_model, spans_from_tags
+from searchlib.index.entities._tagmodel import Model
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,6 +11,7 @@ score contribution of a word at an offset can be computed once per word and cach
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from searchlib.index.entities._cues import FUNCTION_WORDS, NON_ENTITY_ACRONYMS
@@ -35,11 +36,16 @@ TOKEN = re.compile(
     r"|['\u2019][sS]\b"                          # a possessive, its own token as in CoNLL
     r"|\S"
 )
+#: The same tokens, each with the white space before it (for offsets without Match objects;
+#: every character that is not white space belongs to a token).
+SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN.pattern + ")")
+#: The context words before the first and after the last token of a paragraph.
+BOS, EOS = "<s>", "</s>"
 #: Between two tokens, what ends a sentence (the next capital says nothing).
-_SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "\u201c", "\u201d", "(", "-",
+SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "\u201c", "\u201d", "(", "-",
                            "\u2013", "\u2014", "[", "'"})
 #: Lower-case words inside multi-word names of the gazetteer.
-_INNER = frozenset({"of", "and", "the", "de", "del", "da", "do", "du", "la", "le", "van",
+INNER = frozenset({"of", "and", "the", "de", "del", "da", "do", "du", "la", "le", "van",
                     "von", "al", "el", "&", "-", "upon", "on", "in", "y", "for"})
 _CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
 _ALPHA_WORD = re.compile(r"\b[^\W\d_]")
@@ -50,8 +56,12 @@ def tokenise(text: str) -> list[tuple[str, int, int]]:
     return [(m[0], *m.span()) for m in TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=4096)
 def caps_paragraph(text: str) -> bool:
-    """Headlines and datelines: two thirds or more of the words are all capitals."""
+    """Headlines and datelines: two thirds or more of the words are all capitals.
+
+    Cached because the tagger and its post-steps ask it of the same paragraphs in turn.
+    """
     upper = len(_CAPS_WORD.findall(text))
     return upper >= 1 and upper * 3 >= len(_ALPHA_WORD.findall(text)) * 2
 
@@ -61,7 +71,7 @@ def sentence_starts(tokens: list[tuple[str, int, int]]) -> list[bool]:
     out = []
     prev = "."
     for tok, _, _ in tokens:
-        out.append(prev in _SENTENCE_END)
+        out.append(prev in SENTENCE_END)
         prev = tok
     return out
 
@@ -149,7 +159,7 @@ def name_matches(tokens: list[tuple[str, int, int]], text: str) -> list[str]:
     while i < n:
         # A multi-word name goes on with a capital or a connector ("Bank of England").
         if not tokens[i][0][:1].isupper() or i + 1 == n or not (
-                tokens[i + 1][0][:1].isupper() or tokens[i + 1][0] in _INNER):
+                tokens[i + 1][0][:1].isupper() or tokens[i + 1][0] in INNER):
             i += 1
             continue
         for size in range(min(4, n - i), 1, -1):
@@ -178,3 +188,41 @@ def article_features(paragraphs: list[list[tuple[str, int, int]]],
             if not first and tok[:1].isupper():
                 seen.add(tok)
     return seen
+
+
+def positional_features(tag: str, midcap: bool) -> list[str]:
+    """Features that depend on the article, not on the word alone.
+
+    :param tag: the token's part of a known multi-word name (:func:`name_matches`), or ""
+    :param midcap: whether the token opens a sentence and the article also writes it with a
+        capital mid-sentence (:func:`article_features`)
+    """
+    out = []
+    if tag:
+        out.append("mw=" + tag)
+    if midcap:
+        out.append("midcap")
+    return out
+
+
+def token_feature_lists(paragraphs: Sequence[str]) -> list[list[list[str]]]:
+    """Every feature of every token of ONE article, as strings: what training reads, and
+    the plain reading that the tagger's cached scores must equal."""
+    tokens = [tokenise(p) for p in paragraphs]
+    starts = [sentence_starts(t) for t in tokens]
+    midcap = article_features(tokens, starts)
+    out = []
+    for text, toks, initial in zip(paragraphs, tokens, starts, strict=True):
+        cap = caps_paragraph(text)
+        words = [t[0] for t in toks]
+        matches = name_matches(toks, text)
+        padded = [BOS, BOS, *words, EOS, EOS]
+        para = []
+        for i, word in enumerate(words):
+            feats = list(token_features(word, initial[i], cap))
+            for off in OFFSETS:
+                feats += context_features(padded[i + 2 + off], off)
+            feats += positional_features(matches[i], initial[i] and word in midcap)
+            para.append(feats)
+        out.append(para)
+    return out

@@ -1,0 +1,245 @@
+"""The ``tagger``'s weights and the per-word caches that make tagging an article fast.
+
+Every feature belongs to one word at one offset (:mod:`searchlib.index.entities._features`),
+so the scores a word adds to itself (once per sentence-start and all-caps flag pair) and to
+each neighbour are summed once per distinct word and kept in tables indexed by a word id.
+Tagging an article is then a regex pass per paragraph, one dict lookup per token for its
+id, and NumPy gathers and one ``argmax`` over the whole article: no Python work per token
+except for the few tokens that start a known multi-word name or are tagged as names.
+Tags are read greedily, without a transition model: a B- tag or a change of type starts a
+name. The rows are the same float32 sums, added in the same order, as the features' own
+weights (``tests/test_tagmodel.py`` checks the tags against a plain per-token reading).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import repeat
+
+import numpy as np
+from searchlib.index.entities._features import (
+    BOS,
+    EOS,
+    INNER,
+    OFFSETS,
+    SENTENCE_END,
+    SPACED_TOKEN,
+    TAGS,
+    caps_paragraph,
+    context_features,
+    positional_features,
+    token_features,
+)
+from searchlib.index.entities._gazetteer import load, lookup
+
+#: Distinct words whose score rows are cached; past this the cache starts afresh.
+_CACHE_WORDS = 300_000
+_READ = [(p, t) for p, _, t in (tag.partition("-") for tag in TAGS)]
+
+Span = tuple[str, int, int]
+
+
+class Model:
+    """Trained weights and the caches that make tagging fast.
+
+    :param features: feature strings, in the row order of *weights*
+    :param weights: one row of per-tag weights for each feature
+    """
+
+    def __init__(self, features: Sequence[str], weights: np.ndarray) -> None:
+        self.feature_index = {f: i for i, f in enumerate(features)}
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._words: list[str] = []
+        size, width = 4096, self.weights.shape[1]
+        # Per word: its flags, its score rows as a neighbour (one per offset), and as the
+        # token tagged (four rows, by 2 * sentence start + all caps; computed when needed).
+        self._upper = np.zeros(size, dtype=bool)
+        self._ends = np.zeros(size, dtype=bool)
+        self._inner = np.zeros(size, dtype=bool)
+        self._mark = np.zeros(size, dtype=bool)
+        self._ctx = np.zeros((size, len(OFFSETS), width), dtype=np.float32)
+        self._slot = np.full(4 * size, -1, dtype=np.intp)  # its row of _tok, -1: not yet
+        self._tok = np.zeros((size, width), dtype=np.float32)
+        self._rows = 0
+        self._pos: dict[tuple[str, bool], np.ndarray] = {}
+        self._bos, self._eos = self._add(BOS), self._add(EOS)
+
+    def _sum(self, feats: Sequence[str]) -> np.ndarray:
+        index = self.feature_index
+        ids = [index[f] for f in feats if f in index]
+        return self.weights[ids].sum(axis=0)
+
+    def _add(self, word: str) -> int:
+        """The id of a new word, with its flags and context rows."""
+        n = len(self._words)
+        if n == len(self._upper):
+            for name in ("_upper", "_ends", "_inner", "_mark", "_ctx"):
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
+            self._slot = np.concatenate([self._slot, np.full_like(self._slot, -1)])
+        self._ids[word] = n
+        self._words.append(word)
+        self._upper[n] = word[:1].isupper()
+        self._ends[n] = word in SENTENCE_END
+        self._inner[n] = word in INNER
+        self._ctx[n] = [self._sum(context_features(word, off)) for off in OFFSETS]
+        return n
+
+    def _tok_row(self, word: str, initial: bool, caps: bool) -> int:
+        n = self._rows
+        if n == len(self._tok):
+            self._tok = np.concatenate([self._tok, np.zeros_like(self._tok)])
+        self._tok[n] = self._sum(token_features(word, initial, caps))
+        self._rows = n + 1
+        return n
+
+    def _pos_row(self, tag: str, midcap: bool) -> np.ndarray:
+        row = self._pos.get((tag, midcap))
+        if row is None:
+            row = self._sum(positional_features(tag, midcap))
+            self._pos[(tag, midcap)] = row
+        return row
+
+    def tag(self, paragraphs: Sequence[str]) -> list[list[Span]]:
+        """``(TYPE, start, end)`` spans of every paragraph of ONE article."""
+        if len(self._words) >= _CACHE_WORDS:
+            self._reset()  # between articles, so no row of this one is dropped
+        out: list[list[Span]] = [[] for _ in paragraphs]
+        gaps: list[str] = []
+        words: list[str] = []
+        counts = []
+        for text in paragraphs:
+            pairs = SPACED_TOKEN.findall(text)
+            counts.append(len(pairs))
+            if pairs:
+                spaces, toks = zip(*pairs, strict=True)
+                gaps += spaces
+                words += toks
+        n = len(words)
+        if not n:
+            return out
+        get = self._ids.get
+        ids = np.fromiter(map(get, words, repeat(-1)), dtype=np.intp, count=n)
+        for k in np.flatnonzero(ids < 0).tolist():
+            known = get(words[k])  # a new word may come twice in one article
+            ids[k] = self._add(words[k]) if known is None else known
+        # Where each token is: its paragraph, its place in it, its offsets in the text.
+        count = np.asarray(counts)
+        first = np.cumsum(count) - count
+        para_of = np.repeat(np.arange(len(paragraphs)), count)
+        local = np.arange(n) - first[para_of]
+        size = np.fromiter(map(len, words), dtype=np.intp, count=n)
+        reach = np.cumsum(np.fromiter(map(len, gaps), dtype=np.intp, count=n) + size)
+        ends = reach - np.concatenate([[0], reach])[first][para_of]
+        starts, ends_ = (ends - size).tolist(), ends.tolist()
+        initial = np.ones(n, dtype=bool)
+        initial[1:] = self._ends[ids[:-1]]
+        initial[first[count > 0]] = True
+        caps = [caps_paragraph(p) for p in paragraphs]
+        flags = 2 * initial + np.asarray(caps, dtype=np.intp)[para_of]
+        # Words the article capitalises away from a sentence start ("said Mugabe").
+        mid = ids[self._upper[ids] & ~initial]
+        self._mark[mid] = True
+        in_mid = self._mark[ids]
+        self._mark[mid] = False
+        codes = 4 * ids + flags
+        rows = self._slot[codes]
+        if (rows < 0).any():
+            for c in np.unique(codes[rows < 0]).tolist():
+                self._slot[c] = self._tok_row(self._words[c >> 2], c & 2 > 0, c & 1 > 0)
+            rows = self._slot[codes]
+        scores = self._tok[rows]
+        extra = self._name_matches(paragraphs, words, ids, para_of, first, count,
+                                   starts, ends_, initial & in_mid)
+        if extra:
+            where = list(extra)
+            scores[where] += np.stack([extra[k] for k in where])
+        at = np.arange(n)
+        for j, off in enumerate(OFFSETS):
+            other = np.clip(at + off, 0, n - 1)
+            inside = (local + off >= 0) & (local + off < count[para_of])
+            pad = self._bos if off < 0 else self._eos
+            scores += self._ctx[np.where(inside, ids[other], pad), j]
+        best = scores.argmax(axis=1)
+        named = np.flatnonzero(best).tolist()
+        if named:
+            self._read(paragraphs, out, named, best[named].tolist(), para_of[named].tolist(),
+                       words, starts, ends_, initial, in_mid, caps)
+        return out
+
+    def _name_matches(self, paragraphs: Sequence[str], words: list[str], ids: np.ndarray,
+                      para_of: np.ndarray, first: np.ndarray, count: np.ndarray,
+                      starts: list[int], ends: list[int], midcap: np.ndarray
+                      ) -> dict[int, np.ndarray]:
+        """Positional score rows by token: known multi-word names and mid-sentence capitals.
+
+        :param midcap: per token, whether it opens a sentence and the article also writes it
+            with a capital elsewhere
+        """
+        names = load().names
+        marks: dict[int, str] = {}
+        # A multi-word name goes on with a capital or a connector ("Bank of England").
+        opens = self._upper[ids[:-1]] & (self._upper[ids[1:]] | self._inner[ids[1:]])
+        opens &= para_of[:-1] == para_of[1:]
+        after = 0
+        for i in np.flatnonzero(opens).tolist():
+            if i < after:
+                continue
+            p = int(para_of[i])
+            stop = int(first[p] + count[p])
+            for last in range(min(i + 3, stop - 1), i, -1):
+                hit = names.get(paragraphs[p][starts[i]:ends[last]])
+                if hit is not None:
+                    marks[i] = "B-" + hit[1]
+                    for k in range(i + 1, last + 1):
+                        marks[k] = "I-" + hit[1]
+                    after = last + 1
+                    break
+        mid = set(np.flatnonzero(midcap).tolist())
+        return {k: self._pos_row(marks.get(k, ""), k in mid) for k in sorted(mid | set(marks))}
+
+    def _read(self, paragraphs: Sequence[str], out: list[list[Span]], named: list[int],
+              best: list[int], para_of: list[int], words: list[str], starts: list[int],
+              ends: list[int], initial: np.ndarray, in_mid: np.ndarray, caps: list[bool]
+              ) -> None:
+        """Read the names of the tokens tagged, greedily, into *out* (per paragraph)."""
+        found: list[list] = []
+        current: list | None = None
+        for k, tag, p in zip(named, best, para_of, strict=True):
+            prefix, etype = _READ[tag]
+            if (prefix == "I" and current is not None and current[0] == etype
+                    and current[4] == k - 1 and current[3] == p):
+                current[2] = ends[k]
+                current[4] = k
+            else:
+                current = [etype, starts[k], ends[k], p, k, k]
+                found.append(current)
+        g = load()
+        seen: set[str] | None = None
+        for etype, start, end, p, last, first in found:
+            while last > first and words[last].isdigit():
+                last -= 1  # a score or a number is not part of a name ("Leeds 2")
+                end = ends[last]
+            word = words[first]
+            # A lone capitalised common word opening a sentence ("Paragraph 2 ...") that the
+            # article never capitalises elsewhere is sentence case, not a name.
+            if (first == last and initial[first] and not in_mid[first] and not caps[p]
+                    and lookup(word) is None):
+                if seen is None:
+                    seen = set(words)
+                if _lower_word(word, g.common, seen):
+                    continue
+            out[p].append((etype, start, end))
+
+
+def _lower_word(word: str, common: frozenset[str], seen: set[str]) -> bool:
+    """Whether *word* is a common word, or one the article also writes in lower case."""
+    low = word.lower()
+    if low in common:
+        return True
+    forms = {low, low + "s", low + "es", low[:-1] if low.endswith("s") else low}
+    return not forms.isdisjoint(seen)
