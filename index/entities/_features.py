@@ -108,14 +108,20 @@ def _classes(g: Gazetteer, word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _word(word: str) -> tuple[str, str, tuple[str, ...]]:
+    """The lower case, the shape and the classes of a word, which its context and token
+    features all use (cached for the few calls about one new word in a row)."""
+    return word.lower(), shape(word), tuple(_classes(load(), word))
+
+
 @lru_cache(maxsize=200_000)
 def context_features(word: str, offset: int) -> tuple[str, ...]:
     """Features of a neighbouring word at *offset* from the token tagged."""
-    g = load()
     p = f"{offset}:"
-    low = word.lower()
-    feats = [p + "w=" + low, p + "s=" + shape(word)]
-    feats += [p + c for c in _classes(g, word)]
+    low, s, classes = _word(word)
+    feats = [p + "w=" + low, p + "s=" + s]
+    feats += [p + c for c in classes]
     if abs(offset) == 1 and len(low) > 3:
         feats.append(p + "suf=" + low[-3:])
     return tuple(feats)
@@ -124,10 +130,7 @@ def context_features(word: str, offset: int) -> tuple[str, ...]:
 @lru_cache(maxsize=200_000)
 def token_features(word: str, initial: bool, caps: bool) -> tuple[str, ...]:
     """Features of the token tagged itself, with its sentence-start and all-caps flags."""
-    g = load()
-    low = word.lower()
-    s = shape(word)
-    classes = _classes(g, word)
+    low, s, classes = _word(word)
     feats = ["bias", "w=" + word, "l=" + low, "s=" + s, f"len={min(len(word), 8)}"]
     for k in (1, 2, 3, 4):
         if len(low) > k:

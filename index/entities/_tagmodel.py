@@ -14,6 +14,7 @@ weights (``tests/test_tagmodel.py`` checks the tags against a plain per-token re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -34,6 +35,8 @@ from searchlib.index.entities._gazetteer import load, lookup
 
 #: Distinct words whose score rows are cached; past this the cache starts afresh.
 _CACHE_WORDS = 300_000
+#: How many first characters of a word say whether a known name may start with it.
+_HEAD = 10
 _READ = [(p, t) for p, _, t in (tag.partition("-") for tag in TAGS)]
 
 Span = tuple[str, int, int]
@@ -49,6 +52,9 @@ class Model:
     def __init__(self, features: Sequence[str], weights: np.ndarray) -> None:
         self.feature_index = {f: i for i, f in enumerate(features)}
         self.weights = np.asarray(weights, dtype=np.float32)
+        # A zero row at the end starts every sum, so that no feature list sums to nothing.
+        self._zero = len(self.weights)
+        self._padded = np.concatenate([self.weights, np.zeros_like(self.weights[:1])])
         self._reset()
 
     def _reset(self) -> None:
@@ -60,6 +66,7 @@ class Model:
         self._upper = np.zeros(size, dtype=bool)
         self._ends = np.zeros(size, dtype=bool)
         self._inner = np.zeros(size, dtype=bool)
+        self._head = np.zeros(size, dtype=bool)
         self._mark = np.zeros(size, dtype=bool)
         self._ctx = np.zeros((size, len(OFFSETS), width), dtype=np.float32)
         self._slot = np.full(4 * size, -1, dtype=np.intp)  # its row of _tok, -1: not yet
@@ -67,17 +74,34 @@ class Model:
         self._rows = 0
         self._pos: dict[tuple[str, bool], np.ndarray] = {}
         self._bos, self._eos = self._add(BOS), self._add(EOS)
+        self._fill_context([self._bos, self._eos])
 
-    def _sum(self, feats: Sequence[str]) -> np.ndarray:
-        index = self.feature_index
-        ids = [index[f] for f in feats if f in index]
-        return self.weights[ids].sum(axis=0)
+    def _sums(self, lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """The summed weights of each list of features, in one NumPy call.
+
+        Rows are added in list order, as ``weights[ids].sum(axis=0)`` adds them; a feature
+        the model does not know adds the zero row, which changes no sum.
+        """
+        get, zero = self.feature_index.get, self._zero
+        ids: list[int] = []
+        bounds = []
+        for feats in lists:
+            bounds.append(len(ids))
+            ids.append(zero)
+            ids += map(get, feats, repeat(zero))
+        return np.add.reduceat(self._padded[ids], bounds, axis=0)
+
+    def _fill_context(self, new: list[int]) -> None:
+        """The context rows of new words."""
+        words = self._words
+        rows = self._sums([context_features(words[i], off) for i in new for off in OFFSETS])
+        self._ctx[new] = rows.reshape(len(new), len(OFFSETS), -1)
 
     def _add(self, word: str) -> int:
-        """The id of a new word, with its flags and context rows."""
+        """The id of a new word, with its flags (its context rows come after, in bulk)."""
         n = len(self._words)
         if n == len(self._upper):
-            for name in ("_upper", "_ends", "_inner", "_mark", "_ctx"):
+            for name in ("_upper", "_ends", "_inner", "_head", "_mark", "_ctx"):
                 old = getattr(self, name)
                 setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
             self._slot = np.concatenate([self._slot, np.full_like(self._slot, -1)])
@@ -86,21 +110,24 @@ class Model:
         self._upper[n] = word[:1].isupper()
         self._ends[n] = word in SENTENCE_END
         self._inner[n] = word in INNER
-        self._ctx[n] = [self._sum(context_features(word, off)) for off in OFFSETS]
+        self._head[n] = word[:_HEAD] in _name_heads()
         return n
 
-    def _tok_row(self, word: str, initial: bool, caps: bool) -> int:
+    def _fill_tokens(self, codes: list[int]) -> None:
+        """Token rows for new ``4 * word id + 2 * sentence start + all caps`` codes."""
+        words = self._words
+        rows = self._sums([token_features(words[c >> 2], c & 2 > 0, c & 1 > 0) for c in codes])
         n = self._rows
-        if n == len(self._tok):
+        while n + len(codes) > len(self._tok):
             self._tok = np.concatenate([self._tok, np.zeros_like(self._tok)])
-        self._tok[n] = self._sum(token_features(word, initial, caps))
-        self._rows = n + 1
-        return n
+        self._tok[n:n + len(codes)] = rows
+        self._slot[codes] = np.arange(n, n + len(codes))
+        self._rows = n + len(codes)
 
     def _pos_row(self, tag: str, midcap: bool) -> np.ndarray:
         row = self._pos.get((tag, midcap))
         if row is None:
-            row = self._sum(positional_features(tag, midcap))
+            row = self._sums([positional_features(tag, midcap)])[0]
             self._pos[(tag, midcap)] = row
         return row
 
@@ -124,14 +151,19 @@ class Model:
             return out
         get = self._ids.get
         ids = np.fromiter(map(get, words, repeat(-1)), dtype=np.intp, count=n)
+        new = []
         for k in np.flatnonzero(ids < 0).tolist():
             known = get(words[k])  # a new word may come twice in one article
-            ids[k] = self._add(words[k]) if known is None else known
-        # Where each token is: its paragraph, its place in it, its offsets in the text.
+            if known is None:
+                known = self._add(words[k])
+                new.append(known)
+            ids[k] = known
+        if new:
+            self._fill_context(new)
+        # Where each token is: its paragraph, its offsets in the text.
         count = np.asarray(counts)
         first = np.cumsum(count) - count
         para_of = np.repeat(np.arange(len(paragraphs)), count)
-        local = np.arange(n) - first[para_of]
         size = np.fromiter(map(len, words), dtype=np.intp, count=n)
         reach = np.cumsum(np.fromiter(map(len, gaps), dtype=np.intp, count=n) + size)
         ends = reach - np.concatenate([[0], reach])[first][para_of]
@@ -149,21 +181,24 @@ class Model:
         codes = 4 * ids + flags
         rows = self._slot[codes]
         if (rows < 0).any():
-            for c in np.unique(codes[rows < 0]).tolist():
-                self._slot[c] = self._tok_row(self._words[c >> 2], c & 2 > 0, c & 1 > 0)
+            self._fill_tokens(np.unique(codes[rows < 0]).tolist())
             rows = self._slot[codes]
         scores = self._tok[rows]
-        extra = self._name_matches(paragraphs, words, ids, para_of, first, count,
-                                   starts, ends_, initial & in_mid)
-        if extra:
-            where = list(extra)
-            scores[where] += np.stack([extra[k] for k in where])
-        at = np.arange(n)
+        marks = self._name_matches(paragraphs, ids, para_of, first, count, starts, ends_)
+        midcap = initial & in_mid
+        if marks or midcap.any():
+            mid = set(np.flatnonzero(midcap).tolist())
+            where = sorted(mid | set(marks))
+            scores[where] += np.stack([self._pos_row(marks.get(k, ""), k in mid)
+                                       for k in where])
+        # Each paragraph's words between two BOS and two EOS, so each offset is one gather.
+        lanes = first + 4 * np.arange(len(paragraphs))
+        padded = np.full(n + 4 * len(paragraphs), self._eos, dtype=np.intp)
+        padded[lanes] = padded[lanes + 1] = self._bos
+        at = np.arange(n) + 4 * para_of + 2
+        padded[at] = ids
         for j, off in enumerate(OFFSETS):
-            other = np.clip(at + off, 0, n - 1)
-            inside = (local + off >= 0) & (local + off < count[para_of])
-            pad = self._bos if off < 0 else self._eos
-            scores += self._ctx[np.where(inside, ids[other], pad), j]
+            scores += self._ctx[padded[at + off], j]
         best = scores.argmax(axis=1)
         named = np.flatnonzero(best).tolist()
         if named:
@@ -171,20 +206,17 @@ class Model:
                        words, starts, ends_, initial, in_mid, caps)
         return out
 
-    def _name_matches(self, paragraphs: Sequence[str], words: list[str], ids: np.ndarray,
-                      para_of: np.ndarray, first: np.ndarray, count: np.ndarray,
-                      starts: list[int], ends: list[int], midcap: np.ndarray
-                      ) -> dict[int, np.ndarray]:
-        """Positional score rows by token: known multi-word names and mid-sentence capitals.
-
-        :param midcap: per token, whether it opens a sentence and the article also writes it
-            with a capital elsewhere
-        """
+    def _name_matches(self, paragraphs: Sequence[str], ids: np.ndarray, para_of: np.ndarray,
+                      first: np.ndarray, count: np.ndarray, starts: list[int], ends: list[int]
+                      ) -> dict[int, str]:
+        """``B-kind``/``I-kind`` by token, where a known multi-word name covers it (as
+        :func:`~searchlib.index.entities._features.name_matches` reads a paragraph)."""
         names = load().names
         marks: dict[int, str] = {}
-        # A multi-word name goes on with a capital or a connector ("Bank of England").
-        opens = self._upper[ids[:-1]] & (self._upper[ids[1:]] | self._inner[ids[1:]])
-        opens &= para_of[:-1] == para_of[1:]
+        # A multi-word name goes on with a capital or a connector ("Bank of England"); only
+        # words that begin some name are looked at.
+        opens = self._head[ids[:-1]] & self._upper[ids[:-1]]
+        opens &= (self._upper[ids[1:]] | self._inner[ids[1:]]) & (para_of[:-1] == para_of[1:])
         after = 0
         for i in np.flatnonzero(opens).tolist():
             if i < after:
@@ -199,8 +231,7 @@ class Model:
                         marks[k] = "I-" + hit[1]
                     after = last + 1
                     break
-        mid = set(np.flatnonzero(midcap).tolist())
-        return {k: self._pos_row(marks.get(k, ""), k in mid) for k in sorted(mid | set(marks))}
+        return marks
 
     def _read(self, paragraphs: Sequence[str], out: list[list[Span]], named: list[int],
               best: list[int], para_of: list[int], words: list[str], starts: list[int],
@@ -234,6 +265,17 @@ class Model:
                 if _lower_word(word, g.common, seen):
                     continue
             out[p].append((etype, start, end))
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset[str]:
+    """The first characters (up to ``_HEAD``) of every known name of more than one token.
+
+    A name of two tokens or more has a character that is neither a letter nor a digit
+    between them ("Bank of England", "U.S.", "Sino-US"), and starts with its first token.
+    """
+    return frozenset(form[:k] for form in load().names if not form.isalnum()
+                     for k in range(1, min(len(form), _HEAD + 1)))
 
 
 def _lower_word(word: str, common: frozenset[str], seen: set[str]) -> bool:
