@@ -1,4 +1,5 @@
-"""The trained ``tagger`` extractor: its model file, cached scoring, decoding, re-training."""
+"""The trained ``tagger`` extractor: its model file, decoding, re-training (the cached
+scoring itself: tests/test_tagmodel.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from searchlib.index.entities import DEFAULT_EXTRACTOR, extract_entities, get_extractor
-from searchlib.index.entities._features import TAGS, token_feature_lists, tokenise
+from searchlib.index.entities._features import TAGS, tokenise
 from searchlib.index.entities._tagger import MODEL_FILE, load_model, spans_from_tags
 from searchlib.index.entities._tagmodel import Model
 
@@ -27,39 +28,6 @@ def test_weights_ship_with_the_package_and_are_small() -> None:
     assert MODEL_FILE.is_file() and MODEL_FILE.stat().st_size < 5_000_000
     model = load_model()
     assert model.weights.shape[1] == len(TAGS)
-
-
-def test_cached_scores_equal_the_sum_of_the_features() -> None:
-    paragraphs = ["ZORBEX CORP NAMES NEW CHIEF", "Foreign Minister Lin Wei met Ana Ruiz in Lima.",
-                  "Lin said the Zorbex Corp deal was close."]
-    model = load_model()
-    index, weights = model.feature_index, model.weights
-    expected = []
-    for feats_of_para in token_feature_lists(paragraphs):
-        for feats in feats_of_para:
-            row = weights[[index[f] for f in feats if f in index]].sum(axis=0)
-            expected.append(TAGS[int(row.argmax())])
-    # Through the cached path: same tags (read back from the spans of each paragraph).
-    got = []
-    for text, spans in zip(paragraphs, model.tag(paragraphs), strict=True):
-        tags = ["O"] * len(tokenise(text))
-        for i, (_, s, e) in enumerate(tokenise(text)):
-            for t, a, b in spans:
-                if a <= s and e <= b:
-                    tags[i] = ("B-" if s == a else "I-") + t
-        got += tags
-    # The tagger drops sentence-case words and trailing numbers after scoring: compare the
-    # names it keeps with what the raw scores say.
-    kept = [t for t in got if t != "O"]
-    assert kept and all(t in expected for t in kept)
-    assert sum(t != "O" for t in expected) >= len(kept)
-
-
-def test_a_fresh_model_instance_tags_the_same() -> None:
-    paragraphs = ["Ana Ruiz of Zorbex Corp spoke in Lima on Monday."]
-    shipped = load_model()
-    fresh = Model(list(shipped.feature_index), shipped.weights)
-    assert fresh.tag(paragraphs) == shipped.tag(paragraphs)
 
 
 def test_spans_from_tags_reads_greedily() -> None:

@@ -136,6 +136,16 @@ class Model:
         if len(self._words) >= _CACHE_WORDS:
             self._reset()  # between articles, so no row of this one is dropped
         out: list[list[Span]] = [[] for _ in paragraphs]
+        art = self._encode(paragraphs)
+        if art is not None:
+            best = self._scores(art).argmax(axis=1)
+            named = np.flatnonzero(best).tolist()
+            if named:
+                self._read(art, named, best[named].tolist(), out)
+        return out
+
+    def _encode(self, paragraphs: Sequence[str]) -> _Article | None:
+        """An article's tokens as word ids and flags (None if it has no token)."""
         gaps: list[str] = []
         words: list[str] = []
         counts = []
@@ -148,7 +158,7 @@ class Model:
                 words += toks
         n = len(words)
         if not n:
-            return out
+            return None
         get = self._ids.get
         ids = np.fromiter(map(get, words, repeat(-1)), dtype=np.intp, count=n)
         new = []
@@ -160,58 +170,57 @@ class Model:
             ids[k] = known
         if new:
             self._fill_context(new)
-        # Where each token is: its paragraph, its offsets in the text.
-        count = np.asarray(counts)
-        first = np.cumsum(count) - count
-        para_of = np.repeat(np.arange(len(paragraphs)), count)
+        art = _Article()
+        art.paragraphs, art.words, art.ids = paragraphs, words, ids
+        art.count = count = np.asarray(counts)
+        art.first = first = np.cumsum(count) - count
+        art.para_of = para_of = np.repeat(np.arange(len(paragraphs)), count)
         size = np.fromiter(map(len, words), dtype=np.intp, count=n)
         reach = np.cumsum(np.fromiter(map(len, gaps), dtype=np.intp, count=n) + size)
         ends = reach - np.concatenate([[0], reach])[first][para_of]
-        starts, ends_ = (ends - size).tolist(), ends.tolist()
-        initial = np.ones(n, dtype=bool)
+        art.starts, art.ends = (ends - size).tolist(), ends.tolist()
+        art.initial = initial = np.ones(n, dtype=bool)
         initial[1:] = self._ends[ids[:-1]]
         initial[first[count > 0]] = True
-        caps = [caps_paragraph(p) for p in paragraphs]
-        flags = 2 * initial + np.asarray(caps, dtype=np.intp)[para_of]
+        art.caps = [caps_paragraph(p) for p in paragraphs]
         # Words the article capitalises away from a sentence start ("said Mugabe").
-        mid = ids[self._upper[ids] & ~initial]
-        self._mark[mid] = True
-        in_mid = self._mark[ids]
-        self._mark[mid] = False
-        codes = 4 * ids + flags
+        capital = ids[self._upper[ids] & ~initial]
+        self._mark[capital] = True
+        art.midcap = initial & self._mark[ids]
+        self._mark[capital] = False
+        return art
+
+    def _scores(self, art: _Article) -> np.ndarray:
+        """Per token, its score for each tag: the same float32 additions, in the same order,
+        as summing its token, positional and context features one group after another."""
+        n, lanes = len(art.words), len(art.paragraphs)
+        codes = 4 * art.ids + 2 * art.initial + np.asarray(art.caps, dtype=np.intp)[art.para_of]
         rows = self._slot[codes]
         if (rows < 0).any():
             self._fill_tokens(np.unique(codes[rows < 0]).tolist())
             rows = self._slot[codes]
         scores = self._tok[rows]
-        marks = self._name_matches(paragraphs, ids, para_of, first, count, starts, ends_)
-        midcap = initial & in_mid
-        if marks or midcap.any():
-            mid = set(np.flatnonzero(midcap).tolist())
-            where = sorted(mid | set(marks))
-            scores[where] += np.stack([self._pos_row(marks.get(k, ""), k in mid)
+        marks = self._name_matches(art)
+        if marks or art.midcap.any():
+            midcap = set(np.flatnonzero(art.midcap).tolist())
+            where = sorted(midcap | set(marks))
+            scores[where] += np.stack([self._pos_row(marks.get(k, ""), k in midcap)
                                        for k in where])
         # Each paragraph's words between two BOS and two EOS, so each offset is one gather.
-        lanes = first + 4 * np.arange(len(paragraphs))
-        padded = np.full(n + 4 * len(paragraphs), self._eos, dtype=np.intp)
-        padded[lanes] = padded[lanes + 1] = self._bos
-        at = np.arange(n) + 4 * para_of + 2
-        padded[at] = ids
+        start = art.first + 4 * np.arange(lanes)
+        padded = np.full(n + 4 * lanes, self._eos, dtype=np.intp)
+        padded[start] = padded[start + 1] = self._bos
+        at = np.arange(n) + 4 * art.para_of + 2
+        padded[at] = art.ids
         for j, off in enumerate(OFFSETS):
             scores += self._ctx[padded[at + off], j]
-        best = scores.argmax(axis=1)
-        named = np.flatnonzero(best).tolist()
-        if named:
-            self._read(paragraphs, out, named, best[named].tolist(), para_of[named].tolist(),
-                       words, starts, ends_, initial, in_mid, caps)
-        return out
+        return scores
 
-    def _name_matches(self, paragraphs: Sequence[str], ids: np.ndarray, para_of: np.ndarray,
-                      first: np.ndarray, count: np.ndarray, starts: list[int], ends: list[int]
-                      ) -> dict[int, str]:
+    def _name_matches(self, art: _Article) -> dict[int, str]:
         """``B-kind``/``I-kind`` by token, where a known multi-word name covers it (as
         :func:`~searchlib.index.entities._features.name_matches` reads a paragraph)."""
         names = load().names
+        ids, para_of, starts, ends = art.ids, art.para_of, art.starts, art.ends
         marks: dict[int, str] = {}
         # A multi-word name goes on with a capital or a connector ("Bank of England"); only
         # words that begin some name are looked at.
@@ -222,9 +231,9 @@ class Model:
             if i < after:
                 continue
             p = int(para_of[i])
-            stop = int(first[p] + count[p])
+            stop = int(art.first[p] + art.count[p])
             for last in range(min(i + 3, stop - 1), i, -1):
-                hit = names.get(paragraphs[p][starts[i]:ends[last]])
+                hit = names.get(art.paragraphs[p][starts[i]:ends[last]])
                 if hit is not None:
                     marks[i] = "B-" + hit[1]
                     for k in range(i + 1, last + 1):
@@ -233,14 +242,17 @@ class Model:
                     break
         return marks
 
-    def _read(self, paragraphs: Sequence[str], out: list[list[Span]], named: list[int],
-              best: list[int], para_of: list[int], words: list[str], starts: list[int],
-              ends: list[int], initial: np.ndarray, in_mid: np.ndarray, caps: list[bool]
+    def _read(self, art: _Article, named: list[int], best: list[int], out: list[list[Span]]
               ) -> None:
-        """Read the names of the tokens tagged, greedily, into *out* (per paragraph)."""
+        """Read the names of the tokens tagged, greedily, into *out* (per paragraph).
+
+        :param named: the tokens whose best tag is not O, in order
+        :param best: their best tags (indices into ``TAGS``)
+        """
+        words, starts, ends = art.words, art.starts, art.ends
         found: list[list] = []
         current: list | None = None
-        for k, tag, p in zip(named, best, para_of, strict=True):
+        for k, tag, p in zip(named, best, art.para_of[named].tolist(), strict=True):
             prefix, etype = _READ[tag]
             if (prefix == "I" and current is not None and current[0] == etype
                     and current[4] == k - 1 and current[3] == p):
@@ -249,7 +261,7 @@ class Model:
             else:
                 current = [etype, starts[k], ends[k], p, k, k]
                 found.append(current)
-        g = load()
+        common = load().common
         seen: set[str] | None = None
         for etype, start, end, p, last, first in found:
             while last > first and words[last].isdigit():
@@ -258,13 +270,29 @@ class Model:
             word = words[first]
             # A lone capitalised common word opening a sentence ("Paragraph 2 ...") that the
             # article never capitalises elsewhere is sentence case, not a name.
-            if (first == last and initial[first] and not in_mid[first] and not caps[p]
-                    and lookup(word) is None):
+            if (first == last and art.initial[first] and not art.midcap[first]
+                    and not art.caps[p] and lookup(word) is None):
                 if seen is None:
                     seen = set(words)
-                if _lower_word(word, g.common, seen):
+                if _lower_word(word, common, seen):
                     continue
             out[p].append((etype, start, end))
+
+
+class _Article:
+    """One article's tokens, in order across its paragraphs, as the tagger reads them."""
+
+    paragraphs: Sequence[str]
+    words: list[str]
+    ids: np.ndarray  #: word ids
+    count: np.ndarray  #: tokens per paragraph
+    first: np.ndarray  #: each paragraph's first token
+    para_of: np.ndarray  #: each token's paragraph
+    starts: list[int]  #: each token's offsets in its paragraph
+    ends: list[int]
+    initial: np.ndarray  #: whether the token opens a sentence
+    midcap: np.ndarray  #: ... and the article also writes it with a capital mid-sentence
+    caps: list[bool]  #: whether each paragraph is set in capitals
 
 
 @lru_cache(maxsize=1)
