@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -88,10 +89,14 @@ def test_score_micro_precision_recall_f1() -> None:
 def test_main_scores_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     gold = tmp_path / "gold.txt"
     gold.write_text(CONLL, encoding="utf-8")
-    assert ner_eval.main(["--gold", str(gold), "--extractor", "rules"]) == 0
+    assert ner_eval.main(["--gold", str(gold), "--extractor", "rules", "--passes", "3"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0].split()[:4] == ["kind", "P", "R", "F1"]
     assert out[-1].startswith("{") and '"paragraphs_per_second"' in out[-1]
+    result = json.loads(out[-1])
+    rates = result["news_passes_per_second"]
+    assert len(rates) == 3 and result["news_paragraphs_per_second"] == sorted(rates)[1]
+    assert len(result["load_average"]) == 2
 
 
 def test_main_missing_gold_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
