@@ -199,7 +199,7 @@ class Model:
         if (rows < 0).any():
             self._fill_tokens(np.unique(codes[rows < 0]).tolist())
             rows = self._slot[codes]
-        scores = self._tok[rows]
+        scores = self._tok.take(rows, axis=0)
         marks = self._name_matches(art)
         if marks or art.midcap.any():
             midcap = set(np.flatnonzero(art.midcap).tolist())
@@ -212,8 +212,10 @@ class Model:
         padded[start] = padded[start + 1] = self._bos
         at = np.arange(n) + 4 * art.para_of + 2
         padded[at] = art.ids
+        # The context rows of word w are rows 4w .. 4w + 3 of one flat table.
+        flat = self._ctx.reshape(-1, self._ctx.shape[2])
         for j, off in enumerate(OFFSETS):
-            scores += self._ctx[padded[at + off], j]
+            scores += flat.take(padded[at + off] * len(OFFSETS) + j, axis=0)
         return scores
 
     def _name_matches(self, art: _Article) -> dict[int, str]:
