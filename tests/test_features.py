@@ -1,4 +1,4 @@
-"""The tagger's tokeniser: its fast first rule changes no token."""
+"""The tagger's tokeniser and all-caps test: their shortcuts change no answer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import random
 import re
 
 import pytest
-from searchlib.index.entities._features import SPACED_TOKEN, TOKEN, TOKEN_RULES, tokenise
+from searchlib.index.entities import _features
+from searchlib.index.entities._features import (
+    SPACED_TOKEN,
+    TOKEN,
+    TOKEN_RULES,
+    caps_paragraph,
+    tokenise,
+)
 
 RULES = re.compile(TOKEN_RULES)
 TRICKY = [
@@ -39,3 +46,18 @@ def test_spaced_tokens_carry_the_gaps() -> None:
     pairs = SPACED_TOKEN.findall(text)
     assert [t for _, t in pairs] == [m[0] for m in TOKEN.finditer(text)]
     assert "".join(g + t for g, t in pairs) == text.rstrip()
+
+
+def test_caps_paragraph_stops_counting_at_the_same_answer() -> None:
+    """Two thirds of the words all in capitals, counted in full, as the shortcut counts."""
+    rng = random.Random(12)
+    words = ["AB", "Cd", "ef", "GH", "1", "\u00dc", "\u00c9T\u00c9", "x", "U.S.", "(UN)"]
+    texts = ["ZORBEX CORP NAMES NEW CHIEF", "LONDON 1996-08-30", "Ana met the UN envoy.", ""]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+              for _ in range(3000)]
+    for text in texts:
+        upper = len(_features._CAPS_WORD.findall(text))
+        expected = upper >= 1 and upper * 3 >= len(_features._ALPHA_WORD.findall(text)) * 2
+        assert caps_paragraph.__wrapped__(text) == expected, text
+    assert caps_paragraph("ZORBEX CORP NAMES NEW CHIEF")
+    assert not caps_paragraph("Ana met the UN envoy.")

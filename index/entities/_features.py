@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import islice
 
 from searchlib.index.entities._cues import FUNCTION_WORDS, NON_ENTITY_ACRONYMS
 from searchlib.index.entities._gazetteer import Gazetteer, load, lookup
@@ -69,7 +70,11 @@ def caps_paragraph(text: str) -> bool:
     Cached because the tagger and its post-steps ask it of the same paragraphs in turn.
     """
     upper = len(_CAPS_WORD.findall(text))
-    return upper >= 1 and upper * 3 >= len(_ALPHA_WORD.findall(text)) * 2
+    if not upper:
+        return False
+    # Not caps as soon as more than 3/2 * upper words are seen: count no further.
+    over = upper * 3 // 2 + 1
+    return sum(1 for _ in islice(_ALPHA_WORD.finditer(text), over)) < over
 
 
 def sentence_starts(tokens: list[tuple[str, int, int]]) -> list[bool]:
