@@ -126,16 +126,19 @@ def _word(word: str) -> tuple[str, str, tuple[str, ...]]:
     return word.lower(), shape(word), tuple(_classes(load(), word))
 
 
+def context_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Features of a neighbouring word without the offset that prefixes them: two words
+    away, and right beside the token tagged (which adds the suffix)."""
+    low, s, classes = _word(word)
+    far = ("w=" + low, "s=" + s, *classes)
+    return far, (*far, "suf=" + low[-3:]) if len(low) > 3 else far
+
+
 @lru_cache(maxsize=200_000)
 def context_features(word: str, offset: int) -> tuple[str, ...]:
     """Features of a neighbouring word at *offset* from the token tagged."""
     p = f"{offset}:"
-    low, s, classes = _word(word)
-    feats = [p + "w=" + low, p + "s=" + s]
-    feats += [p + c for c in classes]
-    if abs(offset) == 1 and len(low) > 3:
-        feats.append(p + "suf=" + low[-3:])
-    return tuple(feats)
+    return tuple(p + f for f in context_parts(word)[abs(offset) == 1])
 
 
 @lru_cache(maxsize=200_000)

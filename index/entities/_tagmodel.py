@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 from searchlib.index.entities._features import (
@@ -27,7 +27,7 @@ from searchlib.index.entities._features import (
     SPACED_TOKEN,
     TAGS,
     caps_paragraph,
-    context_features,
+    context_parts,
     positional_features,
     token_features,
 )
@@ -51,6 +51,12 @@ class Model:
 
     def __init__(self, features: Sequence[str], weights: np.ndarray) -> None:
         self.feature_index = {f: i for i, f in enumerate(features)}
+        # The context features of each offset, by their name without the offset prefix.
+        self._by_offset: dict[int, dict[str, int]] = {off: {} for off in OFFSETS}
+        for f, i in self.feature_index.items():
+            head, _, rest = f.partition(":")
+            if head.lstrip("-").isdigit() and int(head) in self._by_offset:
+                self._by_offset[int(head)][rest] = i
         self.weights = np.asarray(weights, dtype=np.float32)
         # A zero row at the end starts every sum, so that no feature list sums to nothing.
         self._zero = len(self.weights)
@@ -76,26 +82,32 @@ class Model:
         self._bos, self._eos = self._add(BOS), self._add(EOS)
         self._fill_context([self._bos, self._eos])
 
-    def _sums(self, lists: Sequence[Sequence[str]]) -> np.ndarray:
+    def _sums(self, lists: Sequence[Sequence[str]], index: dict[str, int] | None = None
+              ) -> np.ndarray:
         """The summed weights of each list of features, in one NumPy call.
 
         Rows are added in list order, as ``weights[ids].sum(axis=0)`` adds them; a feature
-        the model does not know adds the zero row, which changes no sum.
+        the model does not know adds the zero row, which changes no sum. Few Python objects
+        are made on the way: each one adds to the garbage collector's work.
+
+        :param index: the features' ids (default: ``feature_index``)
         """
-        get, zero = self.feature_index.get, self._zero
-        ids: list[int] = []
-        bounds = []
-        for feats in lists:
-            bounds.append(len(ids))
-            ids.append(zero)
-            ids += map(get, feats, repeat(zero))
-        return np.add.reduceat(self._padded[ids], bounds, axis=0)
+        zero = self._zero
+        feats = chain.from_iterable(lists)
+        ids = map((self.feature_index if index is None else index).get, feats, repeat(zero))
+        # One zero row more at the end, so that no list's start is past the last row.
+        sizes = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+        flat = np.fromiter(chain(ids, (zero,)), dtype=np.intp, count=int(sizes.sum()) + 1)
+        rows = np.add.reduceat(self._padded.take(flat, axis=0), np.cumsum(sizes) - sizes, axis=0)
+        rows[sizes == 0] = 0  # reduceat gives an empty list its next row
+        return rows
 
     def _fill_context(self, new: list[int]) -> None:
-        """The context rows of new words."""
-        words = self._words
-        rows = self._sums([context_features(words[i], off) for i in new for off in OFFSETS])
-        self._ctx[new] = rows.reshape(len(new), len(OFFSETS), -1)
+        """The context rows of new words (as summing ``context_features`` would give)."""
+        parts = [context_parts(self._words[i]) for i in new]
+        for j, off in enumerate(OFFSETS):
+            near = abs(off) == 1
+            self._ctx[new, j] = self._sums([p[near] for p in parts], self._by_offset[off])
 
     def _add(self, word: str) -> int:
         """The id of a new word, with its flags (its context rows come after, in bulk)."""
@@ -116,7 +128,10 @@ class Model:
     def _fill_tokens(self, codes: list[int]) -> None:
         """Token rows for new ``4 * word id + 2 * sentence start + all caps`` codes."""
         words = self._words
-        rows = self._sums([token_features(words[c >> 2], c & 2 > 0, c & 1 > 0) for c in codes])
+        # Not through token_features' cache: each row is made once, and the cache's entries
+        # would only add to the garbage collector's work.
+        feats = token_features.__wrapped__
+        rows = self._sums([feats(words[c >> 2], c & 2 > 0, c & 1 > 0) for c in codes])
         n = self._rows
         while n + len(codes) > len(self._tok):
             self._tok = np.concatenate([self._tok, np.zeros_like(self._tok)])
