@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,10 +125,10 @@ def news_paragraphs(articles: Iterable[GoldArticle], words: int = 60) -> list[li
     return out
 
 
-def speed(articles: list[list[str]], extractor: object, passes: int = 5
+def speed(articles: list[list[str]], run: Callable[[list[str]], object], passes: int = 5
           ) -> tuple[list[float], float]:
-    """Paragraphs per CPU second of each pass of *extractor* over *articles*, and the mean
-    words per paragraph.
+    """Paragraphs per CPU second of each pass of *run* (an extractor's ``extract``) over
+    *articles*, and the mean words per paragraph.
 
     CPU time of this process, not wall time, so that other jobs on a shared machine do
     not count against the extractor (it runs on one core either way). Even CPU time
@@ -141,7 +141,7 @@ def speed(articles: list[list[str]], extractor: object, passes: int = 5
     for _ in range(passes):
         t0 = time.process_time()
         for paragraphs in articles:
-            extractor.extract(paragraphs)
+            run(paragraphs)
         seconds = time.process_time() - t0
         rates.append(round(count / seconds, 1) if seconds else 0.0)
     return rates, (words / count if count else 0.0)
@@ -161,7 +161,12 @@ def evaluate(gold: Path, extractor: str = "tagger", limit: int | None = None,
         # Warm up so one-off loading is not counted as extraction time.
         extractor_obj.extract(["Warm-up paragraph in London."])
         scores, paragraphs, seconds = score(articles, extractor_obj)
-        rates, mean_words = speed(news_paragraphs(articles), extractor_obj, passes)
+        news = news_paragraphs(articles)
+        rates, mean_words = speed(news, extractor_obj.extract, passes)
+        # The tagger's model alone (scoring and reading tags, before the post-steps and
+        # the normalisation every extractor shares), to see which part costs what.
+        model = getattr(extractor_obj, "model", None)
+        model_rates = speed(news, model.tag, passes)[0] if hasattr(model, "tag") else []
     finally:
         ext.close()
     return {"extractor": extractor, "gold": str(gold), "articles": len(articles),
@@ -169,6 +174,8 @@ def evaluate(gold: Path, extractor: str = "tagger", limit: int | None = None,
             "paragraphs_per_second": round(paragraphs / seconds, 1) if seconds else None,
             "news_paragraphs_per_second": statistics.median(rates) if rates else None,
             "news_passes_per_second": rates,
+            "model_news_paragraphs_per_second": (statistics.median(model_rates)
+                                                 if model_rates else None),
             "news_paragraph_words": round(mean_words, 1),
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             "scores": scores.as_dict()}
@@ -185,6 +192,9 @@ def _table(result: dict) -> str:
                  f"{result['news_paragraph_words']}-word paragraphs ({result['extractor']}; "
                  f"median of {len(result['news_passes_per_second'])} passes, CPU time; "
                  f"load {result['load_average'][0]} -> {result['load_average'][1]})")
+    if result["model_news_paragraphs_per_second"]:
+        lines.append(f"the model alone (tags, before post-steps and normalisation): "
+                     f"{result['model_news_paragraphs_per_second']} paragraphs/s")
     return "\n".join(lines)
 
 
