@@ -5,7 +5,7 @@ Every feature is a property of ONE word seen at one offset from the token being 
 (-2 .. +2), or of the token itself together with two flags of its position (sentence start,
 all-caps paragraph), plus the kind of a known multi-word name the token is part of. So the
 score contribution of a word at an offset can be computed once per word and cached: see
-:mod:`searchlib.index.entities._tagger`.
+:mod:`searchlib.index.entities._tagmodel`.
 """
 
 from __future__ import annotations
