@@ -37,6 +37,7 @@ from searchlib.index.entities._gazetteer import load, lookup
 _CACHE_WORDS = 300_000
 #: How many first characters of a word say whether a known name may start with it.
 _HEAD = 10
+#: Each tag's prefix and type: "B-PER" -> ("B", "PER"), "O" -> ("O", "").
 _READ = [(p, t) for p, _, t in (tag.partition("-") for tag in TAGS)]
 
 Span = tuple[str, int, int]
@@ -58,7 +59,7 @@ class Model:
             if head.lstrip("-").isdigit() and int(head) in self._by_offset:
                 self._by_offset[int(head)][rest] = i
         self.weights = np.asarray(weights, dtype=np.float32)
-        # A zero row at the end starts every sum, so that no feature list sums to nothing.
+        # A zero row at the end: what a feature the model does not know adds to a sum.
         self._zero = len(self.weights)
         self._padded = np.concatenate([self.weights, np.zeros_like(self.weights[:1])])
         self._reset()
