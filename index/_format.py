@@ -11,8 +11,10 @@ contents (they all live in :mod:`searchlib.index._engine`, and a test pins their
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 from searchlib.index._records import Entity
 
 #: Bumped whenever the stored format changes in a way an older index cannot serve.
@@ -41,6 +43,12 @@ BODY_COLUMN = "body"
 
 #: Column holding every entity of a paragraph as ``kind<US>name`` records, for facets.
 ENTITY_COLUMN = "entity_names"
+
+#: The extension of a segment's facet codes file (``<segment id>.fcodes``, inside the
+#: segment's compound file, so it is checksummed and removed with it): every document's
+#: entity column records as small integers, written with the segment
+#: (:func:`encode_facet_codes`). A segment without one (written before) is decoded instead.
+FACET_CODES_EXT = ".fcodes"
 
 #: Separates canonical names inside an entity field; the analyzer turns it into a
 #: position gap so that a phrase query cannot match across two names.
@@ -145,3 +153,45 @@ def split_paragraph_id(pid: str) -> tuple[str, int]:
     if not sep or not article_id or not number.isdigit():
         raise ValueError(f"not a paragraph id: {pid!r}")
     return article_id, int(number)
+
+
+_FACET_MAGIC = b"SLFCODE1"
+_FACET_HEADER = struct.Struct("<8sQQQ")
+
+
+def encode_facet_codes(counts: np.ndarray, codes: np.ndarray, records: Sequence[bytes]
+                       ) -> bytes:
+    """A segment's facet codes file: a header (magic, documents, codes, key bytes), each
+    document's start in the codes (int64, one more than documents), the codes (int32)
+    and the distinct entity column records they number, joined as a column value is.
+
+    :param counts: how many records each document has, in document order
+    :param codes: every document's record numbers, in document order
+    :param records: the distinct ``kind<US>name`` records, by number
+    """
+    starts = np.zeros(len(counts) + 1, dtype="<i8")
+    np.cumsum(counts, out=starts[1:])
+    keys = _RECORD.encode().join(records)
+    header = _FACET_HEADER.pack(_FACET_MAGIC, len(counts), len(codes), len(keys))
+    return b"".join((header, starts.tobytes(), np.asarray(codes, dtype="<i4").tobytes(),
+                     keys))
+
+
+def decode_facet_codes(buf) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+    """Inverse of :func:`encode_facet_codes`: ``(starts, codes, keys)``, the arrays
+    viewing *buf* (no copy: a memory map stays one).
+
+    :raises ValueError: when *buf* is not such a file
+    """
+    view = memoryview(buf)
+    if len(view) < _FACET_HEADER.size:
+        raise ValueError("facet codes file too short")
+    magic, ndocs, ncodes, nkeys = _FACET_HEADER.unpack_from(view)
+    at = _FACET_HEADER.size
+    if magic != _FACET_MAGIC or len(view) != at + 8 * (ndocs + 1) + 4 * ncodes + nkeys:
+        raise ValueError("not a facet codes file")
+    starts = np.frombuffer(view, dtype="<i8", count=ndocs + 1, offset=at)
+    at += 8 * (ndocs + 1)
+    codes = np.frombuffer(view, dtype="<i4", count=ncodes, offset=at)
+    at += 4 * ncodes
+    return starts, codes, decode_entity_column(bytes(view[at:]))
