@@ -194,4 +194,12 @@ def decode_facet_codes(buf) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str
     at += 8 * (ndocs + 1)
     codes = np.frombuffer(view, dtype="<i4", count=ncodes, offset=at)
     at += 4 * ncodes
-    return starts, codes, decode_entity_column(bytes(view[at:]))
+    if not nkeys:
+        return starts, codes, []
+    # Tens of thousands of names: split and paired in C, not record by record, unless a
+    # name holds the unit separator itself.
+    text = bytes(view[at:]).decode("utf-8")
+    parts = text.replace(_RECORD, _UNIT).split(_UNIT)
+    if len(parts) != 2 * (text.count(_RECORD) + 1):
+        return starts, codes, decode_entity_column(bytes(view[at:]))
+    return starts, codes, list(zip(parts[0::2], parts[1::2], strict=True))

@@ -130,6 +130,10 @@ class FacetTable:
         if found is None or len(found[0]) != leaf.doc_count_all() + 1:
             return None
         starts, codes, keys = found
+        if not self._keys:  # the first segment numbers the table
+            self._keys.extend(keys)  # in place: a caller may hold the list
+            self._codes.update(zip(keys, range(len(keys)), strict=True))
+            return codes, starts
         mine = np.fromiter(map(self._code, keys), dtype=np.int32, count=len(keys))
         if not np.array_equal(mine, np.arange(len(keys), dtype=np.int32)):
             codes = mine[codes]
