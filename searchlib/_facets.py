@@ -112,11 +112,11 @@ class FacetTable:
                 flats.append(flat)
                 starts.append(first[:-1] + base if len(leaves) > 1 else first)
                 base += len(flat)
-            if len(leaves) != 1:
-                starts.append(np.array([base], dtype=np.int64))
-                flats.append(np.zeros(0, dtype=np.int32))
-            self._flat = flats[0] if len(leaves) == 1 else np.concatenate(flats)
-            self._starts = starts[0] if len(leaves) == 1 else np.concatenate(starts)
+            if len(leaves) == 1:  # the file's own arrays, not a copy
+                self._flat, self._starts = flats[0], starts[0]
+            else:
+                self._flat = np.concatenate([*flats, np.zeros(0, dtype=np.int32)])
+                self._starts = np.concatenate([*starts, np.array([base], dtype=np.int64)])
             self._cache = []
             order = {kind: i for i, kind in enumerate(KINDS)}
             self._kind_of = np.fromiter((order.get(k, -1) for k, _n in self._keys),
