@@ -10,10 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from searchlib.index._engine.codec import CompactCodec
 from searchlib.index._engine.facetcodes import has_facet_codes, read_facet_codes
-from searchlib.index._format import FACET_CODES_EXT
+from searchlib.index._format import FACET_CODES_EXT, decode_facet_codes, encode_facet_codes
 from searchlib.index._integrity import read_manifest
 from whoosh.codec.whoosh3 import W3Codec
 
@@ -135,3 +136,25 @@ def test_merged_segments_get_the_file_and_the_old_ones_go(tmp_path, articles):
     assert ix.search("", facets=30).facets == reference.search("", facets=30).facets
     segment = leaves[0][0].segment()
     assert [p.name for p in folder.glob("MAIN_*.*")] == [segment.make_filename(".seg")]
+
+
+@pytest.mark.parametrize("ndocs, nkeys, most", [(0, 0, 0), (5, 3, 2), (300, 70_000, 300)])
+def test_the_file_round_trips_at_every_width(ndocs, nkeys, most):
+    rng = np.random.default_rng(ndocs)
+    counts = rng.integers(0, most + 1, ndocs) if ndocs else np.zeros(0, dtype=np.int64)
+    counts[:1] = most
+    codes = rng.integers(0, max(nkeys, 1), int(counts.sum())).astype(np.int32)
+    # a name may hold the unit separator itself
+    records = [f"person\x1fName {i}".encode() if i % 7 else f"org\x1fA\x1fB {i}".encode()
+               for i in range(nkeys)]
+    starts, got, keys = decode_facet_codes(encode_facet_codes(counts, codes, records))
+    assert starts.tolist() == [0, *np.cumsum(counts).tolist()]
+    assert got.tolist() == codes.tolist()
+    assert keys == [tuple(r.decode().split("\x1f", 1)) for r in records]
+
+
+def test_a_damaged_file_is_refused():
+    blob = encode_facet_codes(np.array([2, 1]), np.array([0, 1, 0]), [b"place\x1fX", b"org\x1fY"])
+    for bad in (blob[:-1], blob[:10], b"x" + blob[1:], blob[:-3] + b"zzz"):
+        with pytest.raises(ValueError):
+            decode_facet_codes(bad)
