@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 
 from whoosh.analysis import (
     Analyzer,
@@ -25,17 +26,31 @@ _TEXT_FIELDS = ("text", "title")
 _WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
 #: Distinct words whose terms are remembered per analyzer (then the memory starts afresh).
 _MAX_WORDS = 200_000
-#: id(analyzer) -> (the analyzer, its words' terms): the analyzers are pickled with the
-#: schema, so nothing is stored on them.
-_MEMOS: dict[int, tuple[Analyzer, dict[str, str | None]]] = {}
+#: id(analyzer) -> (a weak reference to it, its words' terms): the analyzers are pickled
+#: with the schema, so nothing is stored on them, and they cannot be hashed; an entry goes
+#: with its analyzer (each opening of an index unpickles new ones).
+_MEMOS: dict[int, tuple[weakref.ref, dict[str, str | None]]] = {}
 _MEMOS_LOCK = threading.Lock()
+
+
+def _forget(key: int) -> Callable[[weakref.ref], None]:
+    def forget(_ref: weakref.ref) -> None:
+        with _MEMOS_LOCK:
+            _MEMOS.pop(key, None)
+    return forget
+
+
+def _analysed(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
+    # Whoosh reuses one token object: keep copies of what is needed.
+    return [(tok.text, tok.startchar, tok.endchar)
+            for tok in analyzer(text, chars=True, mode="index")]
 
 
 def _memo(analyzer: Analyzer) -> dict[str, str | None] | None:
     """The word -> term memory of *analyzer*, or ``None`` when its terms are not a function
     of each token's own text (another tokenizer or filter)."""
     found = _MEMOS.get(id(analyzer))
-    if found is not None and found[0] is analyzer:
+    if found is not None and found[0]() is analyzer:
         return found[1]
     items = getattr(analyzer, "items", ())
     if not (isinstance(analyzer, CompositeAnalyzer) and items
@@ -44,7 +59,7 @@ def _memo(analyzer: Analyzer) -> dict[str, str | None] | None:
         return None
     memo: dict[str, str | None] = {}
     with _MEMOS_LOCK:
-        _MEMOS[id(analyzer)] = (analyzer, memo)
+        _MEMOS[id(analyzer)] = (weakref.ref(analyzer, _forget(id(analyzer))), memo)
     return memo
 
 
@@ -57,9 +72,7 @@ def tokens(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
     """
     memo = _memo(analyzer)
     if memo is None:
-        # Whoosh reuses one token object: keep copies of what is needed.
-        return [(tok.text, tok.startchar, tok.endchar)
-                for tok in analyzer(text, chars=True, mode="index")]
+        return _analysed(text, analyzer)
     if len(memo) > _MAX_WORDS:
         memo.clear()
     out = []
@@ -71,8 +84,7 @@ def tokens(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
         if term == "":  # not seen yet ("" is no term: every token has a letter)
             found = [t.text for t in analyzer(word, mode="index")]
             if len(found) > 1:  # never expected: a word that is several tokens alone
-                return [(tok.text, tok.startchar, tok.endchar)
-                        for tok in analyzer(text, chars=True, mode="index")]
+                return _analysed(text, analyzer)
             term = memo[word] = found[0] if found else None
         if term is not None:
             out.append((term, m.start(), m.end()))
