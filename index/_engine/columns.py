@@ -131,8 +131,11 @@ class BlockColumn(columns.Column):
             lengths.frombytes(data[:4 * count])
             block = (i, data, list(accumulate(lengths, initial=4 * count)))
             blocks = self._kept
-            if len(blocks) >= _KEPT:  # the oldest out (another thread may have taken it)
-                blocks.pop(next(iter(blocks), i), None)
+            if len(blocks) >= _KEPT:
+                try:  # the oldest out; another thread may have changed the dict meanwhile
+                    blocks.pop(next(iter(blocks)), None)
+                except (RuntimeError, StopIteration):
+                    pass
             blocks[i] = block
             return block
 
