@@ -11,8 +11,11 @@ contents (they all live in :mod:`searchlib.index._engine`, and a test pins their
 from __future__ import annotations
 
 import json
+import struct
+import zlib
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 from searchlib.index._records import Entity
 
 #: Bumped whenever the stored format changes in a way an older index cannot serve.
@@ -41,6 +44,12 @@ BODY_COLUMN = "body"
 
 #: Column holding every entity of a paragraph as ``kind<US>name`` records, for facets.
 ENTITY_COLUMN = "entity_names"
+
+#: The extension of a segment's facet codes file (``<segment id>.fcodes``, inside the
+#: segment's compound file, so it is checksummed and removed with it): every document's
+#: entity column records as small integers, written with the segment
+#: (:func:`encode_facet_codes`). A segment without one (written before) is decoded instead.
+FACET_CODES_EXT = ".fcodes"
 
 #: Separates canonical names inside an entity field; the analyzer turns it into a
 #: position gap so that a phrase query cannot match across two names.
@@ -145,3 +154,68 @@ def split_paragraph_id(pid: str) -> tuple[str, int]:
     if not sep or not article_id or not number.isdigit():
         raise ValueError(f"not a paragraph id: {pid!r}")
     return article_id, int(number)
+
+
+_FACET_MAGIC = b"SLFCODE2"
+#: magic, documents, codes, compressed key bytes, bytes per count, bytes per code
+_FACET_HEADER = struct.Struct("<8sQQQBB")
+
+
+def _width(largest: int) -> int:
+    """The fewest bytes (1, 2 or 4) of an unsigned integer holding *largest*."""
+    return 1 if largest < 1 << 8 else 2 if largest < 1 << 16 else 4
+
+
+def encode_facet_codes(counts: np.ndarray, codes: np.ndarray, records: Sequence[bytes]
+                       ) -> bytes:
+    """A segment's facet codes file: a header, each document's number of records and every
+    document's record numbers (unsigned, as few bytes each as the largest needs: 1-2
+    bytes per paragraph and 2 per name on news), then the distinct entity column records
+    they number, joined as a column value is and zlib-compressed.
+
+    :param counts: how many records each document has, in document order
+    :param codes: every document's record numbers, in document order
+    :param records: the distinct ``kind<US>name`` records, by number
+    """
+    count_width = _width(int(counts.max()) if len(counts) else 0)
+    code_width = _width(len(records))
+    keys = zlib.compress(_RECORD.encode().join(records))
+    header = _FACET_HEADER.pack(_FACET_MAGIC, len(counts), len(codes), len(keys),
+                                count_width, code_width)
+    return b"".join((header, np.asarray(counts, dtype=f"<u{count_width}").tobytes(),
+                     np.asarray(codes, dtype=f"<u{code_width}").tobytes(), keys))
+
+
+def decode_facet_codes(buf) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+    """Inverse of :func:`encode_facet_codes`: ``(starts, codes, keys)``, where *starts*
+    holds each document's first code (one more entry than documents) and *codes* views
+    *buf* (no copy: a memory map stays one).
+
+    :raises ValueError: when *buf* is not such a file
+    """
+    view = memoryview(buf)
+    if len(view) < _FACET_HEADER.size:
+        raise ValueError("facet codes file too short")
+    magic, ndocs, ncodes, nkeys, count_width, code_width = _FACET_HEADER.unpack_from(view)
+    at = _FACET_HEADER.size
+    if magic != _FACET_MAGIC or count_width not in (1, 2, 4) or code_width not in (1, 2, 4) \
+            or len(view) != at + count_width * ndocs + code_width * ncodes + nkeys:
+        raise ValueError("not a facet codes file")
+    starts = np.zeros(ndocs + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(view, dtype=f"<u{count_width}", count=ndocs, offset=at),
+              out=starts[1:])
+    at += count_width * ndocs
+    codes = np.frombuffer(view, dtype=f"<u{code_width}", count=ncodes, offset=at)
+    at += code_width * ncodes
+    try:
+        text = zlib.decompress(view[at:]).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as e:
+        raise ValueError(f"damaged facet codes file: {e}") from None
+    if not text:
+        return starts, codes, []
+    # Tens of thousands of names: split and paired in C, not record by record, unless a
+    # name holds the unit separator itself.
+    parts = text.replace(_RECORD, _UNIT).split(_UNIT)
+    if len(parts) != 2 * (text.count(_RECORD) + 1):
+        return starts, codes, decode_entity_column(text.encode("utf-8"))
+    return starts, codes, list(zip(parts[0::2], parts[1::2], strict=True))

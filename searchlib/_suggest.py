@@ -16,6 +16,7 @@ from whoosh.reading import TermNotFound
 
 from searchlib._errors import QueryError
 from searchlib._grouping import ranked
+from searchlib._highlight import tokens
 from searchlib._spelling import MAX_WORD, bigram_index
 from searchlib.index._documents import DocumentReader
 from searchlib.index._format import KINDS
@@ -36,20 +37,24 @@ def _max_edits(word: str) -> int:
     return 1 if len(word) <= 4 else 2
 
 
-def _surface(searcher, field: str, term: str) -> str:
+def _surface(searcher, field: str, term: str, docs: DocumentReader | None) -> str:
     """A readable word for an index term: for a stemmed field, the first word in the stored
-    text that stems to it ("ministri" -> "ministry"); otherwise the term itself."""
+    text that stems to it ("ministri" -> "ministry"); otherwise the term itself.
+
+    :param docs: the searcher's document reader (one is opened when ``None``: its columns
+        cost milliseconds to open)
+    """
     if field not in _STEMMED:
         return term
     try:
         docnum = searcher.postings(field, term).id()
     except TermNotFound:  # the term vanished with a concurrent delete: keep the stem
         return term
-    text = DocumentReader(searcher).paragraph(docnum).get(field) or ""
-    analyzer = searcher.schema[field].analyzer
-    for tok in analyzer(text, chars=True, mode="index"):
-        if tok.text == term:
-            return text[tok.startchar:tok.endchar].lower()
+    # Only the text: a whole paragraph record would open the article id column as well.
+    text = (docs or DocumentReader(searcher)).body(docnum)[0]
+    for word, start, end in tokens(text, searcher.schema[field].analyzer):
+        if word == term:
+            return text[start:end].lower()
     return term
 
 
@@ -77,7 +82,8 @@ def _one_edit(reader, field: str, word: str) -> list[str]:
     return [e for e in edits if (field, e) in reader]
 
 
-def _best(searcher, terms: list[tuple[str, str]]) -> str | None:
+def _best(searcher, terms: list[tuple[str, str]], docs: DocumentReader | None = None
+          ) -> str | None:
     """The best correction of one query word, looked up in *terms*' fields.
 
     Nearest first (fewest edits), then the word found in most paragraphs.
@@ -104,10 +110,11 @@ def _best(searcher, terms: list[tuple[str, str]]) -> str | None:
                     best = key
         if best is not None:
             break
-    return None if best is None else _surface(searcher, best[2], best[3])
+    return None if best is None else _surface(searcher, best[2], best[3], docs)
 
 
-def correct(searcher, q: wq.Query, qstring: str) -> str | None:
+def correct(searcher, q: wq.Query, qstring: str, docs: DocumentReader | None = None
+            ) -> str | None:
     """*qstring* with each unknown word replaced by its best correction, or ``None``.
 
     Only plain words are corrected; phrases, wildcards and fuzzy terms are left alone
@@ -131,7 +138,7 @@ def correct(searcher, q: wq.Query, qstring: str) -> str | None:
     for (start, end), terms in sorted(spans.items()):
         if start < pos or any((f, t) in reader for f, t in terms):
             continue
-        fix = _best(searcher, terms)
+        fix = _best(searcher, terms, docs)
         if fix is None:
             continue
         out += [qstring[pos:start], fix]
@@ -143,16 +150,17 @@ def correct(searcher, q: wq.Query, qstring: str) -> str | None:
 
 
 def suggest(searcher, parser, q: wq.Query, qstring: str, filter_q: wq.Query | None,
-            total: int) -> str | None:
+            total: int, docs: DocumentReader | None = None) -> str | None:
     """A corrected query worth suggesting: one that finds more than *total* hits.
 
     :param parser: the index's :class:`~searchlib._query.QueryParser`
     :param filter_q: the search's filters, which the suggestion is counted under too
     :param total: how many paragraphs the original query found
+    :param docs: the searcher's document reader, if one is open
     """
     if total >= FEW_HITS or not qstring.strip():
         return None
-    fixed = correct(searcher, q, qstring)
+    fixed = correct(searcher, q, qstring, docs)
     if fixed is None or fixed.strip().lower() == qstring.strip().lower():
         return None
     try:

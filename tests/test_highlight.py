@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from searchlib.index._schema import build_schema
 
-from searchlib._highlight import mark, match_spans
-from tests.shared import run
+from searchlib._highlight import mark, match_spans, tokens
+from tests.shared import SHARED, run
 
 SCHEMA = build_schema()
 TEXT = SCHEMA["text"].analyzer
@@ -75,3 +75,28 @@ def test_markup_in_a_paragraph_comes_back_escaped(tmp_path, runner):
     # the terminal shows the text as written, from the spans
     text = run(runner, "search", "Taiwan", "--index", str(tmp_path / "ix")).output
     assert evil in text and "&lt;" not in text
+
+
+def _analysed(text: str) -> list[tuple[str, int, int]]:
+    return [(t.text, t.startchar, t.endchar) for t in TEXT(text, chars=True, mode="index")]
+
+
+def test_remembered_words_give_the_analyzers_own_tokens():
+    odd = ["U.S. output rose 3.5 pct in the year's first quarter; it's ministries'",
+           "Ünïcode wörds ÇA VA, naïve café — e-mail x*y 1,000.25 ...", "", "the of and",
+           "Visiting visits VISITED visit", "a*b** **", "İstanbul ǅemal ß STRASSE"]
+    for text in odd + odd:  # the second time from memory
+        assert tokens(text, TEXT) == _analysed(text)
+    # Real news text: every paragraph of the first Reuters file.
+    sgm = SHARED / "corpus" / "reuters21578" / "reut2-000.sgm.gz"
+    if sgm.exists():
+        import gzip
+        body = gzip.open(sgm, "rt", encoding="latin-1").read()
+        for text in body.split("\n     ")[:3000]:
+            assert tokens(text, TEXT) == _analysed(text)
+
+
+def test_an_analyzer_of_other_filters_is_run_as_it_is():
+    text = "Qin \x1f Gang"  # the name analyzer's gap filter: positions, not words
+    assert tokens(text, NAMES) == [(t.text, t.startchar, t.endchar)
+                                   for t in NAMES(text, chars=True, mode="index")]

@@ -9,7 +9,7 @@ import resource
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchlib._spelling import MAX_WORD, BigramIndex, distance
+from searchlib._spelling import MAX_WORD, BigramIndex, distance, one_edit
 
 
 def _brute(a: str, b: str, swaps: bool) -> int:
@@ -29,6 +29,12 @@ def _brute(a: str, b: str, swaps: bool) -> int:
 def test_distance_is_the_edit_distance(a, b, swaps):
     true = _brute(a, b, swaps)
     assert distance(a, b, 2, swaps) == (true if true <= 2 else 3)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("abc", max_size=6), st.text("abc", max_size=6))
+def test_one_edit_is_a_distance_of_one_with_swaps(a, b):
+    assert one_edit(a, b) == (_brute(a, b, True) == 1)
 
 
 def _vocabulary(n: int = 3000) -> list[str]:

@@ -262,16 +262,8 @@ class SegmentArrays:
         return self.cache.get((self._key, "c", name), lambda: self._build_numeric(name, dtype))
 
     def _build_numeric(self, name: str, dtype):
-        if not self.reader.has_column(name):
-            return None, 0
-        creader = self.reader.column_reader(name, translate=False)
-        code = creader._typecode
-        count = min(creader._count, self.doccount)
-        raw = np.frombuffer(creader._dbfile.get(creader._basepos, count * creader._fixedlen),
-                            np.dtype(">" + code)).astype(dtype)
-        out = np.full(self.doccount, creader._default, dtype=dtype)
-        out[:count] = raw
-        return out, _nbytes(out)
+        out = numeric_values(self.reader, name, dtype)
+        return out, 0 if out is None else _nbytes(out)
 
     def deleted(self) -> np.ndarray | None:
         """Sorted document numbers of the deleted documents, or ``None`` for none."""
@@ -303,3 +295,18 @@ def _split_lists(raw: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> list:
 def segments(reader) -> list[tuple[object, int]]:
     """``(segment reader, document offset)`` of each segment of *reader*."""
     return list(reader.leaf_readers())
+
+
+def numeric_values(reader, name: str, dtype=np.uint64) -> np.ndarray | None:
+    """The raw values of one segment reader's numeric column, read whole from its bytes
+    (``None`` if the segment has none)."""
+    if not reader.has_column(name):
+        return None
+    creader = reader.column_reader(name, translate=False)
+    doccount = reader.doc_count_all()
+    count = min(creader._count, doccount)
+    raw = np.frombuffer(creader._dbfile.get(creader._basepos, count * creader._fixedlen),
+                        np.dtype(">" + creader._typecode)).astype(dtype)
+    out = np.full(doccount, creader._default, dtype=dtype)
+    out[:count] = raw
+    return out

@@ -24,6 +24,7 @@ import zlib
 from array import array
 from itertools import accumulate, pairwise
 
+from searchlib.index._engine.facetcodes import FacetCodesWriter
 from whoosh import formats
 from whoosh.codec.whoosh3 import (
     W3Codec,
@@ -335,6 +336,10 @@ class CompactCodec(W3Codec):
 
     def field_writer(self, storage, segment):
         return CompactFieldWriter(self, storage, segment)
+
+    def per_document_writer(self, storage, segment):
+        # Numbers the entity records as they are written (the facet codes file).
+        return FacetCodesWriter(self, storage, segment)
 
     def terms_reader(self, storage, segment):
         name = segment.make_filename(self.TERMS_EXT)

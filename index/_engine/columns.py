@@ -37,11 +37,15 @@ _COUNT = struct.Struct("<I")
 _TRAILER = struct.Struct("<II")
 
 
+#: Inflated blocks a reader keeps, most recent last.
+_KEPT = 64
+
+
 class BlockColumn(columns.Column):
     """Byte strings, zlib-compressed together in blocks of about *blocksize* bytes.
 
     Reading one value inflates its block (16 KB of news text: ~65 us); the reader keeps the
-    last block, so reading values in document order inflates each block once.
+    last blocks, so reading values in document order inflates each block once.
 
     :param blocksize: uncompressed bytes of values per block
     :param level: zlib compression level
@@ -108,14 +112,17 @@ class BlockColumn(columns.Column):
             self._starts.frombytes(get(table, 4 * (n + 1)))
             self._ends = array("Q")
             self._ends.frombytes(get(table + 4 * (n + 1), 8 * n))
-            # (block number, data, value offsets): replaced whole, so threads sharing this
-            # reader never see one block's data with another's offsets.
-            self._last: tuple[int, bytes, list[int]] | None = None
+            # Block number -> (block number, data, value offsets), each entry put whole, so
+            # threads sharing this reader never see one block's data with another's
+            # offsets. The last _KEPT blocks inflated are kept (about 1 MB): the ten hits
+            # of a search are usually ten blocks, which a search over the same documents
+            # need not inflate again (tantivy's document store keeps 100 blocks likewise).
+            self._kept: dict[int, tuple[int, bytes, list[int]]] = {}
 
         def _block(self, i: int) -> tuple[int, bytes, list[int]]:
-            last = self._last
-            if last is not None and last[0] == i:
-                return last
+            kept = self._kept.get(i)
+            if kept is not None:
+                return kept
             begin = self._ends[i - 1] if i else 0
             data = zlib.decompress(self._dbfile.get(self._basepos + begin,
                                                     self._ends[i] - begin))
@@ -123,7 +130,13 @@ class BlockColumn(columns.Column):
             lengths = array("I")
             lengths.frombytes(data[:4 * count])
             block = (i, data, list(accumulate(lengths, initial=4 * count)))
-            self._last = block
+            blocks = self._kept
+            if len(blocks) >= _KEPT:
+                try:  # the oldest out; another thread may have changed the dict meanwhile
+                    blocks.pop(next(iter(blocks)), None)
+                except (RuntimeError, StopIteration):
+                    pass
+            blocks[i] = block
             return block
 
         def __getitem__(self, docnum: int) -> bytes:

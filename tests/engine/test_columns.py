@@ -6,7 +6,7 @@ import random
 import threading
 
 import pytest
-from searchlib.index._engine.columns import BlockColumn, RefColumn
+from searchlib.index._engine.columns import _KEPT, BlockColumn, RefColumn
 from whoosh import fields, index
 
 
@@ -39,6 +39,17 @@ def test_values_gaps_and_iteration(tmp_path, blocksize):
         assert {n: col[n] for n in order} == dict(enumerate(expected))
         assert list(col) == expected
         assert col[200] == b""
+
+
+def test_more_blocks_than_a_reader_keeps(tmp_path):
+    values = [f"value {n}".encode() * (1 + n % 5) for n in range(3 * _KEPT)]
+    ix = _build(tmp_path / "ix", values, blocksize=1)  # one block per value
+    with ix.reader() as r:
+        col = r.column_reader("col", translate=False)
+        order = list(range(len(values))) * 2
+        random.Random(7).shuffle(order)
+        assert [col[n] for n in order] == [values[n] for n in order]
+        assert len(col._kept) == _KEPT
 
 
 def test_several_segments_and_a_merge(tmp_path):
