@@ -86,7 +86,9 @@ def trusted_in_capitals(paragraphs: list[str], tagged: list[list[tuple[str, int,
 
 def join_first_names(text: str, spans: list[tuple[str, int, int]]
                       ) -> list[tuple[str, int, int]]:
-    """Join a first name tagged apart to the person right after it ("Antony" + "Blinken").
+    """Join a first name tagged apart to the person right after it ("Antony" + "Blinken"),
+    and a "person" with no first name to the organisation right after it ("Drexel" +
+    "Burnham Lambert Inc").
 
     Tags are read without a transition model, so an org cue before a name ("Secretary of
     State Antony Blinken") can pull its first word into another type.
@@ -114,6 +116,9 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
                     out.append(("PER", pe - len(last), e))
                 else:
                     out[-1] = ("PER", ps, e)
+                continue
+            if pt == "PER" and t == "ORG" and text[ps:pe].split(" ")[0] not in first_names:
+                out[-1] = ("ORG", ps, e)  # "Drexel" + "Burnham Lambert Inc"
                 continue
             if pt == "PER" and _ROMAN.match(text[s:e]):
                 out[-1] = ("PER", ps, e)  # "Elizabeth" + "II"

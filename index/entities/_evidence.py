@@ -1,0 +1,171 @@
+"""What the article itself says a name is, whatever the extractor thought.
+
+Extractors decide from a few words around each mention; the whole article often says more:
+
+- "Rocky Linux, a community enterprise operating system", "the CentOS project", "Hurricane
+  Dorian", "Minetest 5.4": a name written with a software, product, storm or sky-object cue,
+  or with a version number, is none of person, place or organisation (:func:`drop_things`),
+  and nor are its lone words ("Rocky", "Stream" beside "CentOS Stream");
+- a one-word "name" that is a common English word the article also writes in lower case
+  ("Solar" beside "solar masses", "Life" beside "his life") is that word (:func:`drop_words`);
+- a one-word name followed by "administration", "government" or "campaign" in lower case
+  ("the Reagan administration") is a person, not an organisation (:func:`attributive_people`);
+- a "person" the article also writes before "Inc", "Corp" or "Co" is a company
+  (:func:`companies`);
+- a one-word name the article gives several kinds takes the kind of most of its mentions,
+  a preposition of place counting for a place (:func:`vote_kinds`).
+
+Names the gazetteer knows keep their kind: "the Facebook app" does not make Facebook an app.
+Each function takes the article's paragraphs and its staged ``[kind, start, end, name]``
+items and edits the items in place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from searchlib.index.entities._gazetteer import load, lookup
+
+#: Nouns that say a name is a piece of software, a product, a storm or an object in the sky.
+_THING_NOUNS = ("operating system", "distribution", "distro", "software", "app", "browser",
+                "video game", "game engine", "game", "programming language", "blog",
+                "website", "web site", "podcast", "smartphone", "console", "album", "song",
+                "film", "movie", "novel", "hurricane", "typhoon", "cyclone", "tropical storm",
+                "storm", "star system", "galaxy", "nebula", "exoplanet", "asteroid", "comet",
+                "black hole", "project")
+#: Of those, the ones that also stand before the name ("Hurricane Dorian", "the app X").
+_BEFORE_NOUNS = ("operating system", "distribution", "software", "app", "browser",
+                 "video game", "game", "blog", "website", "podcast", "album", "song", "film",
+                 "movie", "novel", "hurricane", "typhoon", "cyclone", "tropical storm",
+                 "storm", "asteroid", "comet")
+#: Last words of product names ("Red Hat Enterprise Linux", "Chrome OS").
+_PRODUCT_HEADS = frozenset({"Linux", "OS", "Windows"})
+_NOUNS = "|".join(re.escape(n) for n in sorted(_THING_NOUNS, key=len, reverse=True))
+_BEFORE = "|".join(re.escape(n) for n in sorted(_BEFORE_NOUNS, key=len, reverse=True))
+#: Up to four describing words between "a" and the noun, none a preposition or pronoun
+#: ("an upstream distribution", not "a fan of the video game").
+_FILLER = r"(?:(?!(?:of|for|to|in|on|at|by|with|from|who|which|that|and|or)\b)[\w-]+ ){0,4}"
+_CORPORATE = re.compile(r"^,? (?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|SA|NV|GmbH|company|firm)\b")
+_SUFFIX = r"(?:Inc|Corp|Co|Cos|Ltd|Plc|PLC|LLC|Group|Holdings|Bros)\b"
+_ATTRIBUTIVE = re.compile(r"^ (?:administration|government|campaign|presidency|cabinet)\b")
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
+
+
+def _known(name: str) -> bool:
+    return lookup(name) is not None
+
+
+def drop_things(paragraphs: list[str], staged: list[list[list]]) -> None:
+    """Drop the names the article writes as software, products, storms or sky objects.
+
+    :param paragraphs: the article's paragraphs
+    :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
+    """
+    names = {item[3] for out in staged for item in out if not _known(item[3])}
+    if not names:
+        return
+    things = {n for n in names if n.rsplit(" ", 1)[-1] in _PRODUCT_HEADS and " " in n}
+    text = "\n".join(paragraphs)
+    alts = "|".join(re.escape(n) for n in sorted(names - things, key=len, reverse=True))
+    if alts:
+        name = rf"(?<![\w-])(?P<n>{alts})(?![\w-])"
+        patterns = (rf"{name} (?:{_NOUNS})\b",  # "the CentOS project"
+                    rf"{name},? (?:is |was )?(?:a|an|the) {_FILLER}(?:{_NOUNS})\b",
+                    rf"(?i:\b(?:{_BEFORE})),? {name}",  # "Hurricane Dorian"
+                    rf"{name} (?:v|version )?\d+\.\d+")  # "Minetest 5.4"
+        for pattern in patterns:
+            for m in re.finditer(pattern, text):
+                if not _CORPORATE.match(text, m.end("n")):
+                    things.add(m.group("n"))
+    if not things:
+        return
+    alts = "|".join(re.escape(t) for t in things)
+    things.update(re.findall(rf"(?<![\w-])(?:{alts}) \(([A-Z][A-Za-z]{{1,6}})\)", text))  # RHEL
+    words = {w for t in things for w in t.split(" ") if not _known(w)}
+    for out in staged:
+        out[:] = [item for item in out if item[3] not in things
+                  and not (" " not in item[3] and item[3] in words)]
+
+
+def drop_words(paragraphs: list[str], staged: list[list[list]]) -> None:
+    """Drop one-word names that are common words the article also writes in lower case.
+
+    :param paragraphs: the article's paragraphs
+    :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
+    """
+    common = load().common
+    single = {item[3] for out in staged for item in out
+              if item[0] != "place" and " " not in item[3] and item[3].lower() in common
+              and not _known(item[3])}
+    if not single:
+        return
+    in_full = {w for out in staged for item in out if " " in item[3]
+               for w in item[3].split(" ")}
+    lower = set(re.findall(r"\b[a-z]+\b", "\n".join(paragraphs)))
+    words = {w for w in single - in_full if w.lower() in lower}
+    if words:
+        for out in staged:
+            out[:] = [item for item in out if item[3] not in words]
+
+
+def attributive_people(paragraphs: list[str], staged: list[list[list]]) -> None:
+    """A one-word organisation before "administration" in lower case is a person.
+
+    :param paragraphs: the article's paragraphs
+    :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
+    """
+    people = {item[3] for text, out in zip(paragraphs, staged, strict=True) for item in out
+              if item[0] == "org" and " " not in item[3] and not _known(item[3])
+              and _ATTRIBUTIVE.match(text, item[2])}
+    for out in staged:
+        for item in out:
+            if item[3] in people:
+                item[0] = "person"
+
+
+def companies(paragraphs: list[str], staged: list[list[list]]) -> None:
+    """A "person" the article also writes before a corporate suffix is a company ("Woolworth"
+    beside "Woolworth Co", "Saatchi" beside "Saatchi and Saatchi Co"), unless the name begins
+    with a first name ("Walt Disney").
+
+    :param paragraphs: the article's paragraphs
+    :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
+    """
+    first_names = load().first_names
+    people = {item[3] for out in staged for item in out if item[0] == "person"
+              and (" " not in item[3] or item[3].split(" ")[0] not in first_names)}
+    if not people:
+        return
+    text = "\n".join(paragraphs)
+    alts = "|".join(re.escape(n) for n in sorted(people, key=len, reverse=True))
+    found = set(re.findall(rf"(?<![\w-])({alts})(?:(?: and| &)? [A-Z][\w&'.-]*){{0,3}},? "
+                           rf"{_SUFFIX}", text))
+    for out in staged:
+        for item in out:
+            if item[0] == "person" and item[3] in found:
+                item[0] = "org"
+
+
+def vote_kinds(paragraphs: list[str], staged: list[list[list]]) -> None:
+    """Give a one-word name the kind of most of its mentions in the article.
+
+    :param paragraphs: the article's paragraphs
+    :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
+    """
+    votes: dict[str, Counter] = {}
+    for text, out in zip(paragraphs, staged, strict=True):
+        for kind, start, _, name in out:
+            if " " not in name:
+                if kind != "place" and _PLACE_BEFORE.search(text, max(0, start - 12), start):
+                    kind = "place"  # "in Mysore"
+                votes.setdefault(name, Counter())[kind] += 1
+    chosen = {}
+    for name, counts in votes.items():
+        if len(counts) > 1 and not _known(name):
+            (best, n), (_, m) = counts.most_common(2)
+            if n > m:
+                chosen[name] = best
+    for out in staged:
+        for item in out:
+            item[0] = chosen.get(item[3], item[0])
