@@ -6,10 +6,11 @@ variants (surface forms) folded into each canonical name. The writer passes ever
 entities through :meth:`IndexNames.resolve` before they are stored:
 
 - a one-word person name S ("Trump") becomes the full name F ("Donald Trump") when the
-  article itself names no full name containing S (the article decides first), F has S as
-  one of its words, F is in at least :data:`MIN_PARAGRAPHS` paragraphs of the index, F has
-  at least :data:`DOMINANCE` of the paragraphs of all full person names containing S, and S
-  is not an organisation or place in as many paragraphs as it is a person ("Baker" the
+  article itself names no single full name containing S (the article decides first), F has
+  S as one of its words (and is one of the article's, when it names several: "Trump" beside
+  "Donald Trump" and "Melania Trump"), F is in at least :data:`MIN_PARAGRAPHS` paragraphs of
+  the index, F has at least :data:`DOMINANCE` of the paragraphs of all those full names, and
+  S is not an organisation or place in as many paragraphs as it is a person ("Baker" the
   company keeps its own name, and so does a person "Baker" beside it);
 - spellings that differ only by case or accents ("Erdogan", "Erdoğan") take the most
   frequent one (short forms match full names' words the same way).
@@ -107,11 +108,17 @@ class IndexNames:
                     elif " " not in name:
                         self.other[name] += 1
 
-    def short_form(self, name: str) -> str | None:
-        """The full name a one-word person name stands for in this index, or None."""
+    def short_form(self, name: str, among: set[str] | None = None) -> str | None:
+        """The full name a one-word person name stands for in this index, or None.
+
+        :param name: the one-word name
+        :param among: the article's own full names containing it, when it names several
+            ("Trump" beside "Donald Trump" and "Melania Trump"): the choice is among them
+        """
         if " " in name:
             return None
-        wanted = [(n, self.full[n]) for n in self._by_word.get(_fold(name), ())]
+        wanted = [(n, self.full[n]) for n in self._by_word.get(_fold(name), ())
+                  if among is None or n in among]
         if not wanted:
             return None
         best, count = max(wanted, key=lambda nc: (nc[1], nc[0]))
@@ -141,14 +148,17 @@ class IndexNames:
         for paragraphs in articles:
             in_article = {e.name for found in paragraphs for e in found
                           if e.kind == "person" and " " in e.name}
-            words = {_fold(w) for n in in_article for w in n.split(" ")}
+            by_word: dict[str, set[str]] = {}
+            for full in in_article:
+                for w in full.split(" "):
+                    by_word.setdefault(_fold(w), set()).add(full)
             resolved = []
             for found in paragraphs:
                 para = []
                 for e in found:
                     name = self.spelling(e.kind, e.name)
-                    if e.kind == "person" and " " not in name and _fold(name) not in words:
-                        name = self.short_form(name) or name
+                    if e.kind == "person" and " " not in name:
+                        name = self.short_form(name, by_word.get(_fold(name))) or name
                     if name != e.name:
                         e = Entity(e.kind, e.text, e.start, e.end, name)
                     if e.text[:1].isupper() and e.text.casefold() != name.casefold():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from searchlib.index.entities._canonical import CORPORATE
 from searchlib.index.entities._cues import is_country, split_hyphen
 from searchlib.index.entities._features import KIND_OF_TYPE, caps_paragraph
 from searchlib.index.entities._gazetteer import load, lookup
@@ -88,7 +89,8 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
                       ) -> list[tuple[str, int, int]]:
     """Join a first name tagged apart to the person right after it ("Antony" + "Blinken"),
     and a "person" with no first name to the organisation right after it ("Drexel" +
-    "Burnham Lambert Inc").
+    "Burnham Lambert Inc"), and the words of a surname with particles ("Rocky De" + "La" +
+    "Fuente").
 
     Tags are read without a transition model, so an org cue before a name ("Secretary of
     State Antony Blinken") can pull its first word into another type.
@@ -117,8 +119,13 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
                 else:
                     out[-1] = ("PER", ps, e)
                 continue
-            if pt == "PER" and t == "ORG" and text[ps:pe].split(" ")[0] not in first_names:
+            if pt == "PER" and t == "ORG" and text[ps:pe].split(" ")[0] not in first_names and (
+                    text[s:e].rstrip(".").rsplit(" ", 1)[-1] in CORPORATE):
                 out[-1] = ("ORG", ps, e)  # "Drexel" + "Burnham Lambert Inc"
+                continue
+            if "PER" in (t, pt) and (text[s:e] in _PARTICLES or last in _PARTICLES
+                                      or not head and text[ps:pe] in _PARTICLES):
+                out[-1] = ("PER", ps, e)  # "Rocky De" + "La" + "Fuente"
                 continue
             if pt == "PER" and _ROMAN.match(text[s:e]):
                 out[-1] = ("PER", ps, e)  # "Elizabeth" + "II"
@@ -129,6 +136,9 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
 
 _TYPE_OF_KIND = {"person": "PER", "place": "LOC", "org": "ORG"}
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
+#: Words inside surnames that the tagger may tag apart ("Rocky De La Fuente").
+_PARTICLES = frozenset({"De", "La", "Del", "Della", "Di", "Da", "Van", "Von", "Der", "Den",
+                        "Le", "Du", "Dos", "Das", "Bin", "Ibn"})
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w.]*(?: [A-Z][\w.]*)*")
