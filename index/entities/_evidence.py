@@ -12,6 +12,10 @@ Extractors decide from a few words around each mention; the whole article often 
   ("the Reagan administration") is a person, not an organisation (:func:`attributive_people`);
 - a "person" the article also writes before "Inc", "Corp" or "Co" is a company
   (:func:`companies`);
+- a name in an all-caps headline that the body never names is not trusted, unless the
+  gazetteer knows it; where the body names a longer name that the headline spells from
+  there ("TEXAS INSTRUMENTS <TXN>" beside "Texas Instruments Inc"), it is that name
+  (:func:`headline_names`);
 - a one-word name the article gives several kinds takes the kind of most of its mentions,
   a preposition of place counting for a place (:func:`vote_kinds`).
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from searchlib.index.entities._features import caps_paragraph
 from searchlib.index.entities._gazetteer import load, lookup
 
 #: Nouns that say a name is a piece of software, a product, a storm or an object in the sky.
@@ -33,7 +38,8 @@ _THING_NOUNS = ("operating system", "distribution", "distro", "software", "app",
                 "website", "web site", "podcast", "smartphone", "console", "album", "song",
                 "film", "movie", "novel", "hurricane", "typhoon", "cyclone", "tropical storm",
                 "storm", "star system", "galaxy", "nebula", "exoplanet", "asteroid", "comet",
-                "black hole", "project")
+                "black hole", "project", "penguin", "dog", "cat", "horse", "whale", "shark",
+                "bird", "species")
 #: Of those, the ones that also stand before the name ("Hurricane Dorian", "the app X").
 _BEFORE_NOUNS = ("operating system", "distribution", "software", "app", "browser",
                  "video game", "game", "blog", "website", "podcast", "album", "song", "film",
@@ -46,8 +52,12 @@ _BEFORE = "|".join(re.escape(n) for n in sorted(_BEFORE_NOUNS, key=len, reverse=
 #: Up to four describing words between "a" and the noun, none a preposition or pronoun
 #: ("an upstream distribution", not "a fan of the video game").
 _FILLER = r"(?:(?!(?:of|for|to|in|on|at|by|with|from|who|which|that|and|or)\b)[\w-]+ ){0,4}"
+#: The noun ends its phrase ("Smith, a company spokesman" is no company).
+_END = r"s?(?=[,.;:)\n]| (?:that|which|who|based|founded|in|of|for|and|with|from|by)\b|$)"
 _CORPORATE = re.compile(r"^,? (?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|SA|NV|GmbH|company|firm)\b")
 _SUFFIX = r"(?:Inc|Corp|Co|Cos|Ltd|Plc|PLC|LLC|Group|Holdings|Bros)\b"
+_ORG_NOUNS = ("organisation|organization|group|company|firm|charity|non-profit|nonprofit|"
+              "association|agency|union|band|club|team")
 _ATTRIBUTIVE = re.compile(r"^ (?:administration|government|campaign|presidency|cabinet)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 
@@ -62,7 +72,11 @@ def drop_things(paragraphs: list[str], staged: list[list[list]]) -> None:
     :param paragraphs: the article's paragraphs
     :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
     """
-    names = {item[3] for out in staged for item in out if not _known(item[3])}
+    canonical = {text[item[1]:item[2]]: item[3] for text, out in zip(paragraphs, staged,
+                                                                   strict=True)
+                 for item in out if not _known(item[3])}
+    canonical.update({n: n for n in canonical.values()})
+    names = set(canonical)
     if not names:
         return
     things = {n for n in names if n.rsplit(" ", 1)[-1] in _PRODUCT_HEADS and " " in n}
@@ -70,14 +84,14 @@ def drop_things(paragraphs: list[str], staged: list[list[list]]) -> None:
     alts = "|".join(re.escape(n) for n in sorted(names - things, key=len, reverse=True))
     if alts:
         name = rf"(?<![\w-])(?P<n>{alts})(?![\w-])"
-        patterns = (rf"{name} (?:{_NOUNS})\b",  # "the CentOS project"
-                    rf"{name},? (?:is |was )?(?:a|an|the) {_FILLER}(?:{_NOUNS})\b",
+        patterns = (rf"{name} (?:{_NOUNS})s?\b",  # "the CentOS project"
+                    rf"{name},? (?:is |was )?(?:a|an|the) {_FILLER}(?:{_NOUNS}){_END}",
                     rf"(?i:\b(?:{_BEFORE})),? {name}",  # "Hurricane Dorian"
                     rf"{name} (?:v|version )?\d+\.\d+")  # "Minetest 5.4"
         for pattern in patterns:
             for m in re.finditer(pattern, text):
                 if not _CORPORATE.match(text, m.end("n")):
-                    things.add(m.group("n"))
+                    things.add(canonical[m.group("n")])
     if not things:
         return
     alts = "|".join(re.escape(t) for t in things)
@@ -127,7 +141,8 @@ def attributive_people(paragraphs: list[str], staged: list[list[list]]) -> None:
 def companies(paragraphs: list[str], staged: list[list[list]]) -> None:
     """A "person" the article also writes before a corporate suffix is a company ("Woolworth"
     beside "Woolworth Co", "Saatchi" beside "Saatchi and Saatchi Co"), unless the name begins
-    with a first name ("Walt Disney").
+    with a first name ("Walt Disney"); so is one the article calls a group ("a group called
+    Ashodaya Samithi", "Faithless Hijabi, a non-profit organisation").
 
     :param paragraphs: the article's paragraphs
     :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
@@ -141,6 +156,9 @@ def companies(paragraphs: list[str], staged: list[list[list]]) -> None:
     alts = "|".join(re.escape(n) for n in sorted(people, key=len, reverse=True))
     found = set(re.findall(rf"(?<![\w-])({alts})(?:(?: and| &)? [A-Z][\w&'.-]*){{0,3}},? "
                            rf"{_SUFFIX}", text))
+    found.update(re.findall(rf"\b(?:{_ORG_NOUNS}) (?:called|named|known as) ({alts})", text))
+    found.update(re.findall(rf"(?<![\w-])({alts}),? (?:is |was )?(?:a|an|the) {_FILLER}"
+                            rf"(?:{_ORG_NOUNS}){_END}", text))
     for out in staged:
         for item in out:
             if item[0] == "person" and item[3] in found:
@@ -169,3 +187,39 @@ def vote_kinds(paragraphs: list[str], staged: list[list[list]]) -> None:
     for out in staged:
         for item in out:
             item[0] = chosen.get(item[3], item[0])
+
+
+def headline_names(paragraphs: list[str], staged: list[list[list]]) -> None:
+    """Keep the names of all-caps headlines only where the body backs them.
+
+    :param paragraphs: the article's paragraphs
+    :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
+    """
+    caps = [caps_paragraph(p) for p in paragraphs]
+    if not any(caps):
+        return
+    body = {item[3].casefold(): (item[0], item[3]) for cap, out in zip(caps, staged,
+                                                                      strict=True)
+            if not cap for item in out}
+    longer = sorted(body, key=len, reverse=True)
+    for text, cap, out in zip(paragraphs, caps, staged, strict=True):
+        if not cap:
+            continue
+        kept: list[list] = []
+        for item in out:
+            if kept and item[1] < kept[-1][2]:
+                continue  # inside a name extended below
+            key = item[3].casefold()
+            if key not in body:
+                start = item[1]
+                for name in longer:
+                    end = start + len(name)
+                    if name.startswith(key + " ") and text[start:end].casefold() == name and (
+                            not text[end:end + 1].isalnum()):
+                        item[0], item[2], item[3] = body[name][0], end, body[name][1]
+                        break
+                else:
+                    if not _known(item[3]):
+                        continue
+            kept.append(item)
+        out[:] = kept

@@ -12,6 +12,11 @@ entities through :meth:`IndexNames.resolve` before they are stored:
   the index, F has at least :data:`DOMINANCE` of the paragraphs of all those full names, and
   S is not an organisation or place in as many paragraphs as it is a person ("Baker" the
   company keeps its own name, and so does a person "Baker" beside it);
+- a one-word person name that resolves to no full name this way, and is no first name
+  ("Madonna"), is dropped: a bare surname ("Baker", "Harris") that fits several people, or
+  none the index knows, is no name a reader can trust;
+- a person name with no first name that the index holds as an organisation in at least
+  twice as many paragraphs is that organisation ("Pan Am");
 - spellings that differ only by case or accents ("Erdogan", "Erdoğan") take the most
   frequent one (short forms match full names' words the same way).
 
@@ -30,6 +35,7 @@ from pathlib import Path
 
 from searchlib.index._format import NAMES_FILE
 from searchlib.index._records import Entity
+from searchlib.index.entities._gazetteer import load
 
 #: A full name needs this many paragraphs before short forms resolve to it.
 MIN_PARAGRAPHS = 3
@@ -130,6 +136,18 @@ class IndexNames:
             return None
         return best
 
+    def mostly_org(self, name: str) -> bool:
+        """Whether a person name with no first name is an organisation in at least twice as
+        many paragraphs of the index ("Pan Am" said by a headline, "Pan Am Corp" elsewhere).
+        """
+        if name.split(" ")[0] in load().first_names:
+            return False
+        folded = _fold(name)
+        orgs = self.spellings.get(f"org\t{folded}")
+        people = self.spellings.get(f"person\t{folded}")
+        return bool(orgs) and sum(orgs.values()) >= max(
+            MIN_PARAGRAPHS, 2 * sum(people.values() if people else ()))
+
     def spelling(self, kind: str, name: str) -> str:
         """The most frequent spelling of *name* (same letters, case and accents aside)."""
         forms = self.spellings.get(f"{kind}\t{_fold(name)}")
@@ -144,6 +162,7 @@ class IndexNames:
         :param articles: per article, per paragraph, its entities as extracted
         """
         self._count(articles)
+        first_names = load().first_names
         out = []
         for paragraphs in articles:
             in_article = {e.name for found in paragraphs for e in found
@@ -156,11 +175,15 @@ class IndexNames:
             for found in paragraphs:
                 para = []
                 for e in found:
-                    name = self.spelling(e.kind, e.name)
-                    if e.kind == "person" and " " not in name:
+                    kind, name = e.kind, self.spelling(e.kind, e.name)
+                    if kind == "person" and " " not in name:
                         name = self.short_form(name, by_word.get(_fold(name))) or name
-                    if name != e.name:
-                        e = Entity(e.kind, e.text, e.start, e.end, name)
+                        if " " not in name and name not in first_names:
+                            continue  # a bare surname that names nobody in particular
+                    if kind == "person" and self.mostly_org(name):
+                        kind = "org"
+                    if (kind, name) != (e.kind, e.name):
+                        e = Entity(kind, e.text, e.start, e.end, name)
                     if e.text[:1].isupper() and e.text.casefold() != name.casefold():
                         variant = " ".join(e.text.split())
                         self.aliases.setdefault(f"{e.kind}\t{name}", Counter())[variant] += 1

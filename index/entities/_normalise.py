@@ -25,6 +25,7 @@ from searchlib.index.entities._evidence import (
     companies,
     drop_things,
     drop_words,
+    headline_names,
     vote_kinds,
 )
 from searchlib.index.entities._gazetteer import canonical, clean, load, lookup
@@ -153,8 +154,8 @@ def resolve(paragraphs: Sequence[str],
             out.append([kind, trimmed[0], trimmed[1], name])
         staged.append(out)
     paragraphs = list(paragraphs)
-    for evidence in (drop_things, drop_words, attributive_people, companies,
-                     vote_kinds):
+    for evidence in (headline_names, drop_things, drop_words, attributive_people,
+                     companies, vote_kinds):
         evidence(paragraphs, staged)
     _surnames_are_people(staged)
     _companies_are_no_people(staged)

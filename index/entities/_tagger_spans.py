@@ -89,7 +89,8 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
                       ) -> list[tuple[str, int, int]]:
     """Join a first name tagged apart to the person right after it ("Antony" + "Blinken"),
     and a "person" with no first name to the organisation right after it ("Drexel" +
-    "Burnham Lambert Inc"), and the words of a surname with particles ("Rocky De" + "La" +
+    "Burnham Lambert Inc"), a nationality to the organisation after it ("Iranian" + "Chess
+    Federation"), and the words of a surname with particles ("Rocky De" + "La" +
     "Fuente").
 
     Tags are read without a transition model, so an org cue before a name ("Secretary of
@@ -126,6 +127,9 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
             if "PER" in (t, pt) and (text[s:e] in _PARTICLES or last in _PARTICLES
                                       or not head and text[ps:pe] in _PARTICLES):
                 out[-1] = ("PER", ps, e)  # "Rocky De" + "La" + "Fuente"
+                continue
+            if pt == "MISC" and t == "ORG" and text[ps:pe] in load().demonyms:
+                out[-1] = ("ORG", ps, e)  # "Iranian" + "Chess Federation"
                 continue
             if pt == "PER" and _ROMAN.match(text[s:e]):
                 out[-1] = ("PER", ps, e)  # "Elizabeth" + "II"
