@@ -90,13 +90,14 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
     """Join a first name tagged apart to the person right after it ("Antony" + "Blinken"),
     and a "person" with no first name to the organisation right after it ("Drexel" +
     "Burnham Lambert Inc"), a nationality to the organisation after it ("Iranian" + "Chess
-    Federation"), and the words of a surname with particles ("Rocky De" + "La" +
-    "Fuente").
+    Federation"), the words of a surname with particles ("Rocky De" + "La" + "Fuente"), and a
+    hyphenated given name to the surname before it ("Chang Chi-cheng").
 
     Tags are read without a transition model, so an org cue before a name ("Secretary of
     State Antony Blinken") can pull its first word into another type.
     """
-    if len(spans) < 2:
+    spans = _through_of(text, spans)
+    if not spans:
         return spans
     first_names = load().first_names
     out = [spans[0]]
@@ -135,9 +136,30 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
                 out[-1] = ("PER", ps, e)  # "Elizabeth" + "II"
                 continue
         out.append((t, s, e))
+    return [(t, s, e + m.end()) if t == "PER" and (m := _GIVEN.match(text[e:])) else (t, s, e)
+            for t, s, e in out]
+
+
+def _through_of(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """An organisation tagged from "of" on takes the capitalised word before it, and the
+    name that word ends ("US House" + "of Representatives", "Bank" + "of Japan")."""
+    out: list[tuple[str, int, int]] = []
+    for t, s, e in spans:
+        if t == "ORG" and text.startswith("of ", s) and (m := _WORD_BEFORE.search(text, 0, s)):
+            if out and out[-1][2] == m.end(1):
+                if out[-1][0] == "PER":  # "Tristan Smith of University College London"
+                    out.append((t, s + 3, e))
+                    continue
+                s = out.pop()[1]
+            elif not out or out[-1][2] <= m.start(1):
+                s = m.start(1)
+        out.append((t, s, e))
     return out
 
 
+#: A hyphenated given name after a surname ("Chang" + "Chi-cheng", "Kim" + "Dae-jung").
+_GIVEN = re.compile(r" [A-Z][a-z]+-[a-z]+\b")
+_WORD_BEFORE = re.compile(r"([A-Z][\w.]*) $")
 _TYPE_OF_KIND = {"person": "PER", "place": "LOC", "org": "ORG"}
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
 #: Words inside surnames that the tagger may tag apart ("Rocky De La Fuente").
