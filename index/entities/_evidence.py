@@ -180,7 +180,10 @@ def vote_kinds(paragraphs: list[str], staged: list[list[list]]) -> None:
                 votes.setdefault(name, Counter())[kind] += 1
     chosen = {}
     for name, counts in votes.items():
-        if len(counts) > 1 and not _known(name):
+        known = lookup(name)
+        if known is not None and known[1] != "place":
+            continue
+        if len(counts) > 1:
             (best, n), (_, m) = counts.most_common(2)
             if n > m:
                 chosen[name] = best
