@@ -54,11 +54,11 @@ _BEFORE = "|".join(re.escape(n) for n in sorted(_BEFORE_NOUNS, key=len, reverse=
 _FILLER = r"(?:(?!(?:of|for|to|in|on|at|by|with|from|who|which|that|and|or)\b)[\w-]+ ){0,4}"
 #: The noun ends its phrase ("Smith, a company spokesman" is no company).
 _END = r"s?(?=[,.;:)\n]| (?:that|which|who|based|founded|in|of|for|and|with|from|by)\b|$)"
-_CORPORATE = re.compile(r"^,? (?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|SA|NV|GmbH|company|firm)\b")
+_CORPORATE = re.compile(r",? (?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|SA|NV|GmbH|company|firm)\b")
 _SUFFIX = r"(?:Inc|Corp|Co|Cos|Ltd|Plc|PLC|LLC|Group|Holdings|Bros)\b"
 _ORG_NOUNS = ("organisation|organization|group|company|firm|charity|non-profit|nonprofit|"
               "association|agency|union|band|club|team")
-_ATTRIBUTIVE = re.compile(r"^ (?:administration|government|campaign|presidency|cabinet)\b")
+_ATTRIBUTIVE = re.compile(r" (?:administration|government|campaign|presidency|cabinet)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 
 
@@ -79,7 +79,8 @@ def drop_things(paragraphs: list[str], staged: list[list[list]]) -> None:
     names = set(canonical)
     if not names:
         return
-    things = {n for n in names if n.rsplit(" ", 1)[-1] in _PRODUCT_HEADS and " " in n}
+    things = {n for n in names if " " in n and (n.rsplit(" ", 1)[-1] in _PRODUCT_HEADS
+                                                or n.split(" ")[0].lower() in _BEFORE_NOUNS)}
     text = "\n".join(paragraphs)
     alts = "|".join(re.escape(n) for n in sorted(names - things, key=len, reverse=True))
     if alts:
@@ -148,15 +149,16 @@ def companies(paragraphs: list[str], staged: list[list[list]]) -> None:
     :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
     """
     first_names = load().first_names
-    people = {item[3] for out in staged for item in out if item[0] == "person"
-              and (" " not in item[3] or item[3].split(" ")[0] not in first_names)}
+    people = {item[3] for out in staged for item in out if item[0] == "person"}
     if not people:
         return
     text = "\n".join(paragraphs)
     alts = "|".join(re.escape(n) for n in sorted(people, key=len, reverse=True))
-    found = set(re.findall(rf"(?<![\w-])({alts})(?:(?: and| &)? [A-Z][\w&'.-]*){{0,3}},? "
-                           rf"{_SUFFIX}", text))
+    found = {n for n in re.findall(rf"(?<![\w-])({alts})(?:(?: and| &)? [A-Z][\w&'.-]*){{0,3}},? "
+                                   rf"{_SUFFIX}", text)
+             if " " not in n or n.split(" ")[0] not in first_names}
     found.update(re.findall(rf"\b(?:{_ORG_NOUNS}) (?:called|named|known as) ({alts})", text))
+    found.update(re.findall(rf"\b(?:organi[sz]ation|charity|non-?profit|NGO):? ({alts})", text))
     found.update(re.findall(rf"(?<![\w-])({alts}),? (?:is |was )?(?:a|an|the) {_FILLER}"
                             rf"(?:{_ORG_NOUNS}){_END}", text))
     for out in staged:
