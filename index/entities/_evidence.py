@@ -17,7 +17,8 @@ Extractors decide from a few words around each mention; the whole article often 
   there ("TEXAS INSTRUMENTS <TXN>" beside "Texas Instruments Inc"), it is that name
   (:func:`headline_names`);
 - a one-word name the article gives several kinds takes the kind of most of its mentions,
-  a preposition of place counting for a place (:func:`vote_kinds`).
+  a preposition of place or an electoral district after it ("the Groom by-election")
+  counting for a place (:func:`vote_kinds`).
 
 Names the gazetteer knows keep their kind: "the Facebook app" does not make Facebook an app.
 Each function takes the article's paragraphs and its staged ``[kind, start, end, name]``
@@ -59,6 +60,7 @@ _SUFFIX = r"(?:Inc|Corp|Co|Cos|Ltd|Plc|PLC|LLC|Group|Holdings|Bros)\b"
 _ORG_NOUNS = ("organisation|organization|group|company|firm|charity|non-profit|nonprofit|"
               "association|agency|union|band|club|team")
 _ATTRIBUTIVE = re.compile(r" (?:administration|government|campaign|presidency|cabinet)\b")
+_PLACE_AFTER = re.compile(r" (?:by-election|electorate|constituency|riding)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 
 
@@ -175,10 +177,11 @@ def vote_kinds(paragraphs: list[str], staged: list[list[list]]) -> None:
     """
     votes: dict[str, Counter] = {}
     for text, out in zip(paragraphs, staged, strict=True):
-        for kind, start, _, name in out:
+        for kind, start, end, name in out:
             if " " not in name:
-                if kind != "place" and _PLACE_BEFORE.search(text, max(0, start - 12), start):
-                    kind = "place"  # "in Mysore"
+                if kind != "place" and (_PLACE_BEFORE.search(text, max(0, start - 12), start)
+                                        or _PLACE_AFTER.match(text, end)):
+                    kind = "place"  # "in Mysore", "the Groom by-election"
                 votes.setdefault(name, Counter())[kind] += 1
     chosen = {}
     for name, counts in votes.items():

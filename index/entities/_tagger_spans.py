@@ -141,11 +141,16 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
 
 
 def _through_of(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """An organisation tagged from "of" on takes the capitalised word before it, and the
-    name that word ends ("US House" + "of Representatives", "Bank" + "of Japan")."""
+    """An organisation tagged from "of" on, or right after "<Word> of", takes the capitalised
+    word before "of", and the name that word ends ("US House" + "of Representatives",
+    "Ministry of" + "Defence")."""
     out: list[tuple[str, int, int]] = []
     for t, s, e in spans:
-        if t == "ORG" and text.startswith("of ", s) and (m := _WORD_BEFORE.search(text, 0, s)):
+        if t == "ORG" and (m := _WORD_OF.search(text, 0, s)) and (
+                not out or out[-1][2] <= m.start(1)):
+            s = m.start(1)  # "Game" + "of" + "Life": the word before "of" was left untagged
+        elif t == "ORG" and text.startswith("of ", s) and (
+                m := _WORD_BEFORE.search(text, 0, s)):
             if out and out[-1][2] == m.end(1):
                 if out[-1][0] == "PER":  # "Tristan Smith of University College London"
                     out.append((t, s + 3, e))
@@ -160,6 +165,7 @@ def _through_of(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str,
 #: A hyphenated given name after a surname ("Chang" + "Chi-cheng", "Kim" + "Dae-jung").
 _GIVEN = re.compile(r" [A-Z][a-z]+-[a-z]+\b")
 _WORD_BEFORE = re.compile(r"([A-Z][\w.]*) $")
+_WORD_OF = re.compile(r"(?<![\w'])([A-Z][a-z]+) of $")
 _TYPE_OF_KIND = {"person": "PER", "place": "LOC", "org": "ORG"}
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
 #: Words inside surnames that the tagger may tag apart ("Rocky De La Fuente").
