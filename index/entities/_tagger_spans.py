@@ -146,9 +146,14 @@ def _through_of(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str,
     "Ministry of" + "Defence")."""
     out: list[tuple[str, int, int]] = []
     for t, s, e in spans:
-        if t == "ORG" and (m := _WORD_OF.search(text, 0, s)) and (
-                not out or out[-1][2] <= m.start(1)):
-            s = m.start(1)  # "Game" + "of" + "Life": the word before "of" was left untagged
+        if t == "ORG" and out and out[-1][0] == "ORG" and out[-1][2] + 1 == s and (
+                text.endswith(" of", 0, out[-1][2])):
+            s = out.pop()[1]  # "National Conference of" + "State Legislatures"
+        elif t == "ORG" and (m := _WORD_OF.search(text, 0, s)) and (
+                not out or out[-1][2] <= m.start(1)
+                or out[-1][2] == m.end(1) and out[-1][0] == "ORG"):
+            # "Game" + "of" + "Life", "Bank" + "of" + "Japan"
+            s = out.pop()[1] if out and out[-1][2] == m.end(1) else m.start(1)
         elif t == "ORG" and text.startswith("of ", s) and (
                 m := _WORD_BEFORE.search(text, 0, s)):
             if out and out[-1][2] == m.end(1):
