@@ -13,8 +13,9 @@ entities through :meth:`IndexNames.resolve` before they are stored:
   S is not an organisation or place in as many paragraphs as it is a person ("Baker" the
   company keeps its own name, and so does a person "Baker" beside it);
 - a one-word person name that resolves to no full name this way, and is no first name
-  ("Madonna"), is dropped: a bare surname ("Baker", "Harris") that fits several people, or
-  none the index knows, is no name a reader can trust;
+  ("Adele"; "Madonna", in no list of first names, goes too), is dropped: a bare surname
+  ("Baker", "Harris") that fits several people, or none the index knows, is no name a
+  reader can trust;
 - a person name with no first name that the index holds as an organisation in at least
   twice as many paragraphs is that organisation ("Pan Am");
 - spellings that differ only by case or accents ("Erdogan", "Erdoğan") take the most
@@ -176,12 +177,12 @@ class IndexNames:
                 para = []
                 for e in found:
                     kind, name = e.kind, self.spelling(e.kind, e.name)
+                    if kind == "person" and self.mostly_org(name):
+                        kind = "org"
                     if kind == "person" and " " not in name:
                         name = self.short_form(name, by_word.get(_fold(name))) or name
                         if " " not in name and name not in first_names:
                             continue  # a bare surname that names nobody in particular
-                    if kind == "person" and self.mostly_org(name):
-                        kind = "org"
                     if (kind, name) != (e.kind, e.name):
                         e = Entity(kind, e.text, e.start, e.end, name)
                     if e.text[:1].isupper() and e.text.casefold() != name.casefold():
