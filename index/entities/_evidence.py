@@ -204,8 +204,8 @@ def headline_names(paragraphs: list[str], staged: list[list[list]]) -> None:
     :param staged: per paragraph, ``[kind, start, end, name]`` items (edited in place)
     """
     caps = [caps_paragraph(p) for p in paragraphs]
-    if not any(caps):
-        return
+    if all(caps) or not any(caps):
+        return  # no headline, or nothing but headlines: no body to back or to doubt them
     body = {item[3].casefold(): (item[0], item[3]) for cap, out in zip(caps, staged,
                                                                       strict=True)
             if not cap for item in out}

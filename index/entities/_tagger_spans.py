@@ -141,8 +141,8 @@ def join_first_names(text: str, spans: list[tuple[str, int, int]]
 
 
 def _through_of(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """An organisation tagged from "of" on, or right after "<Word> of", takes the capitalised
-    word before "of", and the name that word ends ("US House" + "of Representatives",
+    """An organisation tagged from "of" on, or right after "<org cue word> of", takes the
+    capitalised word before "of", and the name that word ends ("US House" + "of Representatives",
     "Ministry of" + "Defence")."""
     out: list[tuple[str, int, int]] = []
     for t, s, e in spans:
@@ -150,9 +150,10 @@ def _through_of(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str,
                 text.endswith(" of", 0, out[-1][2])):
             s = out.pop()[1]  # "National Conference of" + "State Legislatures"
         elif t == "ORG" and (m := _WORD_OF.search(text, 0, s)) and (
+                "org" in load().cues.get(m.group(1), ())) and (
                 not out or out[-1][2] <= m.start(1)
                 or out[-1][2] == m.end(1) and out[-1][0] == "ORG"):
-            # "Game" + "of" + "Life", "Bank" + "of" + "Japan"
+            # "Ministry" + "of" + "Defence", "Bank" + "of" + "Japan"
             s = out.pop()[1] if out and out[-1][2] == m.end(1) else m.start(1)
         elif t == "ORG" and text.startswith("of ", s) and (
                 m := _WORD_BEFORE.search(text, 0, s)):
