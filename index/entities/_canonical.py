@@ -140,7 +140,7 @@ def is_generic_org(name: str) -> bool:
     """A lone head word ("Court", "Commission", "Party") names no particular body."""
     if " " in name:
         return False
-    if name in ("House", "Government", "Ministry", "Department"):
+    if name in ("House", "Government", "Ministry", "Department", "Center", "Centre"):
         return True
     cues = load().cues.get(name, ())
     return "org" in cues or "role" in cues or "title" in cues
