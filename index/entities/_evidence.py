@@ -64,8 +64,43 @@ _PLACE_AFTER = re.compile(r" (?:by-election|electorate|constituency|riding)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 
 
+#: Cue contexts, compiled once: each gives the place where a name ends or begins.
+_AFTER_NAME = (re.compile(rf" (?:{_NOUNS})s?\b"),  # "the CentOS project"
+               re.compile(rf",? (?:(?:is|was) )?(?:a|an|the) {_FILLER}(?:{_NOUNS}){_END}"),
+               re.compile(r" (?:v|version )?\d+\.\d+"))  # "Minetest 5.4"
+_BEFORE_NAME = re.compile(rf"(?i:\b(?:{_BEFORE})),? ")  # "Hurricane Dorian"
+_ACRONYM_AFTER = re.compile(r" \(([A-Z][A-Za-z]{1,6})\)")  # "... Enterprise Linux (RHEL)"
+_SUFFIX_AFTER = re.compile(rf",? {_SUFFIX}")
+_BETWEEN = re.compile(r"(?:(?: and| &)? [A-Z][\w&'.-]*){0,3}")  # "Saatchi and Saatchi Co"
+_ORG_BEFORE = re.compile(rf"\b(?:(?:{_ORG_NOUNS}) (?:called|named|known as)|"
+                         r"organi[sz]ation:?|charity:?|non-?profit:?|NGO:?) ")
+_ORG_AFTER = re.compile(rf",? (?:(?:is|was) )?(?:a|an|the) {_FILLER}(?:{_ORG_NOUNS}){_END}")
+
+
 def _known(name: str) -> bool:
     return lookup(name) is not None
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "-_")) and (
+        end == len(text) or not (text[end].isalnum() or text[end] in "-_"))
+
+
+def _ending_at(text: str, end: int, names: list[str]) -> str | None:
+    """The longest of *names* written in *text* up to *end*, as a whole word."""
+    for name in names:  # longest first
+        start = end - len(name)
+        if start >= 0 and text.startswith(name, start) and _bounded(text, start, end):
+            return name
+    return None
+
+
+def _starting_at(text: str, start: int, names: list[str]) -> str | None:
+    """The longest of *names* written in *text* from *start*, as a whole word."""
+    for name in names:
+        if text.startswith(name, start) and _bounded(text, start, start + len(name)):
+            return name
+    return None
 
 
 def drop_things(paragraphs: list[str], staged: list[list[list]]) -> None:
@@ -81,24 +116,24 @@ def drop_things(paragraphs: list[str], staged: list[list[list]]) -> None:
     names = set(canonical)
     if not names:
         return
-    things = {n for n in names if " " in n and (n.rsplit(" ", 1)[-1] in _PRODUCT_HEADS
-                                                or n.split(" ")[0].lower() in _BEFORE_NOUNS)}
+    things = {canonical[n] for n in names if " " in n and (
+        n.rsplit(" ", 1)[-1] in _PRODUCT_HEADS or n.split(" ")[0].lower() in _BEFORE_NOUNS)}
     text = "\n".join(paragraphs)
-    alts = "|".join(re.escape(n) for n in sorted(names - things, key=len, reverse=True))
-    if alts:
-        name = rf"(?<![\w-])(?P<n>{alts})(?![\w-])"
-        patterns = (rf"{name} (?:{_NOUNS})s?\b",  # "the CentOS project"
-                    rf"{name},? (?:is |was )?(?:a|an|the) {_FILLER}(?:{_NOUNS}){_END}",
-                    rf"(?i:\b(?:{_BEFORE})),? {name}",  # "Hurricane Dorian"
-                    rf"{name} (?:v|version )?\d+\.\d+")  # "Minetest 5.4"
-        for pattern in patterns:
-            for m in re.finditer(pattern, text):
-                if not _CORPORATE.match(text, m.end("n")):
-                    things.add(canonical[m.group("n")])
+    longest = sorted(names, key=len, reverse=True)
+    for pattern in _AFTER_NAME:
+        for m in pattern.finditer(text):
+            found = _ending_at(text, m.start(), longest)
+            if found and not _CORPORATE.match(text, m.start()):
+                things.add(canonical[found])
+    for m in _BEFORE_NAME.finditer(text):
+        found = _starting_at(text, m.end(), longest)
+        if found:
+            things.add(canonical[found])
     if not things:
         return
-    alts = "|".join(re.escape(t) for t in things)
-    things.update(re.findall(rf"(?<![\w-])(?:{alts}) \(([A-Z][A-Za-z]{{1,6}})\)", text))  # RHEL
+    ordered = sorted(things, key=len, reverse=True)
+    things.update(m.group(1) for m in _ACRONYM_AFTER.finditer(text)
+                  if _ending_at(text, m.start(), ordered))  # RHEL
     words = {w for t in things for w in t.split(" ") if not _known(w)}
     for out in staged:
         out[:] = [item for item in out if item[3] not in things
@@ -155,14 +190,20 @@ def companies(paragraphs: list[str], staged: list[list[list]]) -> None:
     if not people:
         return
     text = "\n".join(paragraphs)
-    alts = "|".join(re.escape(n) for n in sorted(people, key=len, reverse=True))
-    found = {n for n in re.findall(rf"(?<![\w-])({alts})(?:(?: and| &)? [A-Z][\w&'.-]*){{0,3}},? "
-                                   rf"{_SUFFIX}", text)
-             if " " not in n or n.split(" ")[0] not in first_names}
-    found.update(re.findall(rf"\b(?:{_ORG_NOUNS}) (?:called|named|known as) ({alts})", text))
-    found.update(re.findall(rf"\b(?:organi[sz]ation|charity|non-?profit|NGO):? ({alts})", text))
-    found.update(re.findall(rf"(?<![\w-])({alts}),? (?:is |was )?(?:a|an|the) {_FILLER}"
-                            rf"(?:{_ORG_NOUNS}){_END}", text))
+    longest = sorted(people, key=len, reverse=True)
+    found = set()
+    for m in _SUFFIX_AFTER.finditer(text):
+        window = max(0, m.start() - 80)
+        for name in longest:
+            at = text.find(name, window, m.start())
+            if at >= 0 and _bounded(text, at, at + len(name)) and _BETWEEN.fullmatch(
+                    text, at + len(name), m.start()) and (
+                    " " not in name or name.split(" ")[0] not in first_names):
+                found.add(name)
+    found.update(n for m in _ORG_BEFORE.finditer(text)
+                 if (n := _starting_at(text, m.end(), longest)))
+    found.update(n for m in _ORG_AFTER.finditer(text)
+                 if (n := _ending_at(text, m.start(), longest)))
     for out in staged:
         for item in out:
             if item[0] == "person" and item[3] in found:
