@@ -144,10 +144,9 @@ class IndexNames:
         if name.split(" ")[0] in load().first_names:
             return False
         folded = _fold(name)
-        orgs = self.spellings.get(f"org\t{folded}")
-        people = self.spellings.get(f"person\t{folded}")
-        return bool(orgs) and sum(orgs.values()) >= max(
-            MIN_PARAGRAPHS, 2 * sum(people.values() if people else ()))
+        orgs = sum(self.spellings.get(f"org\t{folded}", Counter()).values())
+        people = sum(self.spellings.get(f"person\t{folded}", Counter()).values())
+        return orgs >= max(MIN_PARAGRAPHS, 2 * people)
 
     def spelling(self, kind: str, name: str) -> str:
         """The most frequent spelling of *name* (same letters, case and accents aside)."""
