@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from searchlib.index.entities._canonical import CORPORATE
 from searchlib.index.entities._features import caps_paragraph
 from searchlib.index.entities._gazetteer import load, lookup
 
@@ -55,8 +56,9 @@ _BEFORE = "|".join(re.escape(n) for n in sorted(_BEFORE_NOUNS, key=len, reverse=
 _FILLER = r"(?:(?!(?:of|for|to|in|on|at|by|with|from|who|which|that|and|or)\b)[\w-]+ ){0,4}"
 #: The noun ends its phrase ("Smith, a company spokesman" is no company).
 _END = r"s?(?=[,.;:)\n]| (?:that|which|who|based|founded|in|of|for|and|with|from|by)\b|$)"
-_CORPORATE = re.compile(r",? (?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|SA|NV|GmbH|company|firm)\b")
-_SUFFIX = r"(?:Inc|Corp|Co|Cos|Ltd|Plc|PLC|LLC|Group|Holdings|Bros)\b"
+_SUFFIX = "(?:{})\\b".format("|".join(sorted(CORPORATE | {"Group", "Holdings", "Bros"},
+                                            key=len, reverse=True)))
+_CORPORATE = re.compile(rf",? (?:{_SUFFIX}|company\b|firm\b)")
 _ORG_NOUNS = ("organisation|organization|group|company|firm|charity|non-profit|nonprofit|"
               "association|agency|union|band|club|team")
 _ATTRIBUTIVE = re.compile(r" (?:administration|government|campaign|presidency|cabinet)\b")
