@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/entity_quality.py [--extractor tagger] [--work DIR]
-        [--corpus wikinews|reuters|all] [--pending]
+        [--corpus wikinews|reuters|all] [--pending] [--evidence-cost]
 
 For each corpus (all of Wikinews in ``../shared/corpus/wikinews``; the first 2,000
 Reuters-21578 articles) an index is built with the extractor (kept in ``--work`` and reused
@@ -24,6 +24,9 @@ while the extractor's provenance tag is unchanged), and:
   (offsets into the stored paragraph, no text); the score is the share of them that the
   index stores under that full name.
 
+``--evidence-cost`` instead times the extractor over 300 Wikinews articles with the article
+evidence passes on and off (CPU time, alternating rounds in one process).
+
 Prints a table and one JSON line. Exit status 2 when ``../shared`` is absent.
 """
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import sys
 import time
@@ -159,17 +163,54 @@ def resolution(ix: searchlib.Index) -> dict:
             "score": round(right / len(rows), 3) if rows else None, "wrong": wrong}
 
 
+def evidence_cost(extractor: str, articles: int = 300, rounds: int = 3) -> dict:
+    """CPU paragraphs per second of *extractor* over Wikinews articles with the article
+    evidence passes (``index/entities/_evidence.py``) on and off, alternating in one process."""
+    from searchlib.index.entities import _normalise
+
+    passes = ("headline_names", "drop_things", "drop_words", "attributive_people",
+              "companies", "vote_kinds")
+    saved = {name: getattr(_normalise, name) for name in passes}
+    texts = [list(a.paragraphs) for a in
+             itertools.islice(iter_wikinews(SHARED / "corpus" / "wikinews"), articles)]
+    count = sum(len(t) for t in texts)
+    ext = get_extractor(extractor)
+    rates: dict[str, list[int]] = {"on": [], "off": []}
+    try:
+        for r in range(rounds + 1):  # the first round warms the caches
+            for state in ("on", "off"):
+                for name in passes:
+                    setattr(_normalise, name, saved[name] if state == "on" else
+                            (lambda paragraphs, staged: None))
+                t0 = time.process_time()
+                for text in texts:
+                    ext.extract(text)
+                if r:
+                    rates[state].append(round(count / (time.process_time() - t0)))
+    finally:
+        for name in passes:
+            setattr(_normalise, name, saved[name])
+        ext.close()
+    return {"paragraphs": count, "articles": len(texts), "paragraphs_per_second": rates}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extractor", default="tagger")
     parser.add_argument("--work", type=Path, default=Path("/tmp/searchlib-entity-quality"))
     parser.add_argument("--corpus", choices=["wikinews", "reuters", "all"], default="all")
     parser.add_argument("--pending", action="store_true", help="print the unjudged names")
+    parser.add_argument("--evidence-cost", action="store_true",
+                        help="only time the extractor with the article evidence on and off")
     args = parser.parse_args(argv)
     if not (SHARED / "corpus").is_dir():
         print(f"entity_quality: {SHARED / 'corpus'} not found (nothing was measured)",
               file=sys.stderr)
         return 2
+    if args.evidence_cost:
+        print(json.dumps({"extractor": args.extractor,
+                          "evidence_cost": evidence_cost(args.extractor)}))
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     judgements = read_judgements()
     out: dict = {"extractor": args.extractor}

@@ -71,7 +71,7 @@ def test_a_show_named_after_a_person_is_no_person() -> None:
 # -- 4. generic head words and corporate suffixes -----------------------------------------
 
 @pytest.mark.parametrize("word", ["Court", "Commission", "Bank", "House", "Party", "State",
-                                  "Co", "Inc", "Corp"])
+                                  "Co", "Inc", "Corp", "Center", "Centre"])
 def test_generic_head_words_are_no_org(word: str) -> None:
     text = f"The {word} said on Monday that it would appeal."
     assert names(text, ("org", word)) == []

@@ -77,10 +77,35 @@ def test_spelling_variants_fold_into_the_most_frequent(built) -> None:
 
 def test_a_surname_that_is_also_an_org_stays_apart(built) -> None:
     # "Baker" is the company Baker Corp in one article: the bare "Baker" is not merged
-    # into "James Baker", and the company keeps its own name.
-    assert set(person_names(built, "baker-2")) == {"Baker"}
+    # into "James Baker" (it names nobody in particular, so it is no person at all), and
+    # the company keeps its own name.
+    assert person_names(built, "baker-2") == []
     orgs = {e.name for e in built.entities(kind="org", top=100)}
     assert "Baker" in orgs
+    assert "Baker" not in {e.name for e in built.entities(kind="person", top=100)}
+
+
+def test_index_evidence_for_short_forms_and_kinds(tmp_path) -> None:
+    arts = [Article(f"Visit {n}", [f"Donald Trump visited Ohio for the {n} time."],
+                    id=f"dt-{n}") for n in range(4)]
+    arts += [
+        # the article names two Trumps: the index's dominant one is meant
+        Article("Family", ["Donald Trump and Melania Trump arrived.", "Trump waved."],
+                id="family"),
+        # a bare surname nobody in the index has in full is dropped; a first name stays
+        Article("Quarry", ["Vellacott said the quarry would close.", "Adele sang."],
+                id="quarry"),
+        # a "person" the index mostly holds as an organisation is that organisation
+        Article("Airline", ["Pellam said fares would rise."], id="air"),
+    ]
+    arts += [Article(f"Pellam {n}", [f"Pellam Corp flew {n} routes."], id=f"zj-{n}")
+             for n in range(3)]
+    with Index.create(tmp_path / "ix") as ix:
+        ix.add_articles(arts)
+        assert person_names(ix, "family")[-1] == "Donald Trump"
+        assert person_names(ix, "quarry") == ["Adele"]
+        air = [p.entities for p in ix.article("air").paragraphs]
+        assert [e["org"] for e in air] == [[], ["Pellam"]] and person_names(ix, "air") == []
 
 
 def test_roles_are_found_by_the_persons_name(built) -> None:

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 from searchlib.index.entities import Entity, get_extractor
-from searchlib.index.entities._spacyner import SpacyExtractor
+from searchlib.index.entities._spacyner import SpacyExtractor, _relabel
 
 from searchlib._errors import ExtractorError
 
@@ -155,3 +155,12 @@ def test_headline_phrases_need_the_body_or_the_gazetteer() -> None:
              [("person", 0, 12)]]
     kept = _known_in_capitals(paragraphs, spans)
     assert kept == [[("place", head.index("CHINA"), len(head))], [("person", 0, 12)]]
+
+
+def test_a_surname_is_forced_only_from_a_name_that_looks_like_a_persons() -> None:
+    paragraphs = ["Make Melbourne a digital city.", "Melbourne voted.",
+                  "George Washington spoke.", "Washington said more."]
+    labelled = [[("PERSON", 0, 14)], [("GPE", 0, 9)], [("PERSON", 0, 17)], [("GPE", 0, 10)]]
+    kinds = _relabel(paragraphs, labelled)
+    assert kinds[1] == [("place", 0, 9)]  # not the person "Make Melbourne"
+    assert kinds[3] == [("person", 0, 10)]  # the surname of George Washington

@@ -44,12 +44,17 @@ def not_names() -> frozenset[str]:
 
 
 def is_not_name(name: str) -> bool:
-    """True for a name that is only a table word, unit, tag or generic head word."""
+    """True for a name that is only a table word, unit, tag or generic head word, or a place
+    and a unit ("U.S. Dlrs")."""
     if name in not_names():
         return True
     words = name.replace(".", "").split(" ")
     if all(w in not_names() or w.upper() in not_names() for w in words):
         return True
+    head, _, last = name.rpartition(" ")
+    if head and (last in not_names() or last.upper() in not_names()) and (
+            (hit := lookup(head)) is not None and hit[1] == "place"):
+        return True  # "U.S. Dlrs", "N.Z. Dollar": a currency, not a place's organisation
     return len(words) == 1 and words[0] in CORPORATE
 
 
@@ -135,7 +140,7 @@ def is_generic_org(name: str) -> bool:
     """A lone head word ("Court", "Commission", "Party") names no particular body."""
     if " " in name:
         return False
-    if name in ("House", "Government", "Ministry", "Department"):
+    if name in ("House", "Government", "Ministry", "Department", "Center", "Centre"):
         return True
     cues = load().cues.get(name, ())
     return "org" in cues or "role" in cues or "title" in cues

@@ -6,11 +6,18 @@ variants (surface forms) folded into each canonical name. The writer passes ever
 entities through :meth:`IndexNames.resolve` before they are stored:
 
 - a one-word person name S ("Trump") becomes the full name F ("Donald Trump") when the
-  article itself names no full name containing S (the article decides first), F has S as
-  one of its words, F is in at least :data:`MIN_PARAGRAPHS` paragraphs of the index, F has
-  at least :data:`DOMINANCE` of the paragraphs of all full person names containing S, and S
-  is not an organisation or place in as many paragraphs as it is a person ("Baker" the
+  article itself names no single full name containing S (the article decides first), F has
+  S as one of its words (and is one of the article's, when it names several: "Trump" beside
+  "Donald Trump" and "Melania Trump"), F is in at least :data:`MIN_PARAGRAPHS` paragraphs of
+  the index, F has at least :data:`DOMINANCE` of the paragraphs of all those full names, and
+  S is not an organisation or place in as many paragraphs as it is a person ("Baker" the
   company keeps its own name, and so does a person "Baker" beside it);
+- a one-word person name that resolves to no full name this way, and is no first name
+  ("Adele"; "Madonna", in no list of first names, goes too), is dropped: a bare surname
+  ("Baker", "Harris") that fits several people, or none the index knows, is no name a
+  reader can trust;
+- a person name with no first name that the index holds as an organisation in at least
+  twice as many paragraphs is that organisation ("Pan Am");
 - spellings that differ only by case or accents ("Erdogan", "Erdoğan") take the most
   frequent one (short forms match full names' words the same way).
 
@@ -29,6 +36,7 @@ from pathlib import Path
 
 from searchlib.index._format import NAMES_FILE
 from searchlib.index._records import Entity
+from searchlib.index.entities._gazetteer import load
 
 #: A full name needs this many paragraphs before short forms resolve to it.
 MIN_PARAGRAPHS = 3
@@ -107,11 +115,17 @@ class IndexNames:
                     elif " " not in name:
                         self.other[name] += 1
 
-    def short_form(self, name: str) -> str | None:
-        """The full name a one-word person name stands for in this index, or None."""
+    def short_form(self, name: str, among: set[str] | None = None) -> str | None:
+        """The full name a one-word person name stands for in this index, or None.
+
+        :param name: the one-word name
+        :param among: the article's own full names containing it, when it names several
+            ("Trump" beside "Donald Trump" and "Melania Trump"): the choice is among them
+        """
         if " " in name:
             return None
-        wanted = [(n, self.full[n]) for n in self._by_word.get(_fold(name), ())]
+        wanted = [(n, self.full[n]) for n in self._by_word.get(_fold(name), ())
+                  if among is None or n in among]
         if not wanted:
             return None
         best, count = max(wanted, key=lambda nc: (nc[1], nc[0]))
@@ -122,6 +136,17 @@ class IndexNames:
             # as often an org or place as a person: "Baker" the company stays apart
             return None
         return best
+
+    def mostly_org(self, name: str) -> bool:
+        """Whether a person name with no first name is an organisation in at least twice as
+        many paragraphs of the index ("Pan Am" said by a headline, "Pan Am Corp" elsewhere).
+        """
+        if name.split(" ")[0] in load().first_names:
+            return False
+        folded = _fold(name)
+        orgs = sum(self.spellings.get(f"org\t{folded}", Counter()).values())
+        people = sum(self.spellings.get(f"person\t{folded}", Counter()).values())
+        return orgs >= max(MIN_PARAGRAPHS, 2 * people)
 
     def spelling(self, kind: str, name: str) -> str:
         """The most frequent spelling of *name* (same letters, case and accents aside)."""
@@ -137,20 +162,28 @@ class IndexNames:
         :param articles: per article, per paragraph, its entities as extracted
         """
         self._count(articles)
+        first_names = load().first_names
         out = []
         for paragraphs in articles:
             in_article = {e.name for found in paragraphs for e in found
                           if e.kind == "person" and " " in e.name}
-            words = {_fold(w) for n in in_article for w in n.split(" ")}
+            by_word: dict[str, set[str]] = {}
+            for full in in_article:
+                for w in full.split(" "):
+                    by_word.setdefault(_fold(w), set()).add(full)
             resolved = []
             for found in paragraphs:
                 para = []
                 for e in found:
-                    name = self.spelling(e.kind, e.name)
-                    if e.kind == "person" and " " not in name and _fold(name) not in words:
-                        name = self.short_form(name) or name
-                    if name != e.name:
-                        e = Entity(e.kind, e.text, e.start, e.end, name)
+                    kind, name = e.kind, self.spelling(e.kind, e.name)
+                    if kind == "person" and self.mostly_org(name):
+                        kind = "org"
+                    if kind == "person" and " " not in name:
+                        name = self.short_form(name, by_word.get(_fold(name))) or name
+                        if " " not in name and name not in first_names:
+                            continue  # a bare surname that names nobody in particular
+                    if (kind, name) != (e.kind, e.name):
+                        e = Entity(kind, e.text, e.start, e.end, name)
                     if e.text[:1].isupper() and e.text.casefold() != name.casefold():
                         variant = " ".join(e.text.split())
                         self.aliases.setdefault(f"{e.kind}\t{name}", Counter())[variant] += 1

@@ -20,6 +20,14 @@ from searchlib.index.entities._canonical import (
     person_name,
 )
 from searchlib.index.entities._cues import COMPASS, FUNCTION_WORDS, is_country
+from searchlib.index.entities._evidence import (
+    attributive_people,
+    companies,
+    drop_things,
+    drop_words,
+    headline_names,
+    vote_kinds,
+)
 from searchlib.index.entities._gazetteer import canonical, clean, load, lookup
 from searchlib.index.entities._roles import (
     acronyms,
@@ -145,6 +153,10 @@ def resolve(paragraphs: Sequence[str],
                 roles.append((p, kind, role, name))
             out.append([kind, trimmed[0], trimmed[1], name])
         staged.append(out)
+    paragraphs = list(paragraphs)
+    for evidence in (headline_names, drop_things, drop_words, attributive_people,
+                     companies, vote_kinds):
+        evidence(paragraphs, staged)
     _surnames_are_people(staged)
     _companies_are_no_people(staged)
     mapping = best_cased(staged)

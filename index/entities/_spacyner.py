@@ -250,12 +250,17 @@ def _relabel(
         kinds.append(para)
 
     # Within one article a surname names the person named in full elsewhere, even when the
-    # gazetteer or the model thinks "Washington" is a place.
+    # gazetteer or the model thinks "Washington" is a place; the full name must look like a
+    # person's ("George Washington", not "Make Melbourne" at a sentence start).
+    from searchlib.index.entities._gazetteer import load
+
+    gazetteer = load()
     surnames = {
         text[a:b].split()[-1]
         for text, spans in zip(paragraphs, kinds, strict=True)
         for kind, a, b in spans
         if kind == "person" and len(text[a:b].split()) > 1
+        and _looks_like_person(text[a:b].split(), gazetteer)
     }
     # Otherwise the same surface string keeps its most frequent kind in the article.
     votes: dict[str, Counter[str]] = {}

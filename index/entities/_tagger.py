@@ -12,7 +12,6 @@ Spans then go through the same normalisation as every extractor's
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -20,10 +19,9 @@ from pathlib import Path
 import numpy as np
 from searchlib.index._records import Entity
 from searchlib.index.entities._base import Extractor, register
-from searchlib.index.entities._cues import is_country, split_hyphen
-from searchlib.index.entities._features import KIND_OF_TYPE, caps_paragraph
-from searchlib.index.entities._gazetteer import DATA_DIR, load, lookup
+from searchlib.index.entities._gazetteer import DATA_DIR
 from searchlib.index.entities._normalise import resolve
+from searchlib.index.entities._tagger_spans import article_spans
 from searchlib.index.entities._tagmodel import Model
 
 from searchlib._errors import ExtractorError
@@ -88,169 +86,4 @@ class TaggerExtractor(Extractor):
 
     def extract(self, paragraphs: Sequence[str]) -> list[list[Entity]]:
         paragraphs = list(paragraphs)
-        tagged = [_join_first_names(text, para)
-                  for text, para in zip(paragraphs, self.model.tag(paragraphs), strict=True)]
-        tagged = _surnames(paragraphs, _trusted_in_capitals(paragraphs, tagged))
-        spans = [[(KIND_OF_TYPE[t], s, e) for t, s, e in para if t in KIND_OF_TYPE]
-                 + _hyphen_places(text, para) + _missed_countries(text, para)
-                 for text, para in zip(paragraphs, tagged, strict=True)]
-        return resolve(paragraphs, spans)
-
-
-def _surnames(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
-              ) -> list[list[tuple[str, int, int]]]:
-    """Tag the bare surnames of the article's people that the tagger left untagged.
-
-    The tagger decides from a five-word window, so "Day said" at a sentence start may look
-    like the common word; a surname of a person the article names in full is that person.
-    """
-    common = load().common
-    last = {text[s:e].rsplit(" ", 1)[-1] for text, spans in zip(paragraphs, tagged,
-                                                                 strict=True)
-            for t, s, e in spans if t == "PER" and " " in text[s:e]}
-    last = {w for w in last if len(w) > 2 and w[0].isupper() and w.isalpha()}
-    if not last:
-        return tagged
-    pattern = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(map(re.escape, sorted(last)))
-                         + r")(?![\w-])")
-    out = []
-    for text, spans in zip(paragraphs, tagged, strict=True):
-        extra = [("PER", m.start(), m.end()) for m in pattern.finditer(text)
-                 if not any(s < m.end() and m.start() < e for _, s, e in spans)
-                 and (m.group().lower() not in common or not caps_paragraph(text))]
-        out.append(sorted(spans + extra, key=lambda x: x[1]) if extra else spans)
-    return out
-
-
-def _trusted_in_capitals(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
-                         ) -> list[list[tuple[str, int, int]]]:
-    """In all-caps headlines drop short unknown words and place names that are also words,
-    unless the body names them too: capitals carry no signal there ("PRODUCER SPLIT HEATS
-    UP ...") and a wire headline is full of tickers and table words ("1ST QTR NET")."""
-    caps = [caps_paragraph(p) for p in paragraphs]
-    if not any(caps):
-        return tagged
-    weak = load().weak
-    body = {text[s:e].casefold() for text, spans, cap in zip(paragraphs, tagged, caps,
-                                                             strict=True)
-            if not cap for _, s, e in spans}
-    out = []
-    for text, spans, cap in zip(paragraphs, tagged, caps, strict=True):
-        if cap:
-            kept = []
-            for t, s, e in spans:
-                surface = text[s:e]
-                hit = lookup(surface)
-                if surface.casefold() in body or hit is not None and (
-                        hit[1] == "org" or is_country(hit[0])):
-                    kept.append((t, s, e))
-                elif len(surface) > 4 and (hit is None or surface.title() not in weak):
-                    kept.append((t, s, e))  # short unknown words are mostly tickers
-            spans = kept
-        out.append(spans)
-    return out
-
-
-def _join_first_names(text: str, spans: list[tuple[str, int, int]]
-                      ) -> list[tuple[str, int, int]]:
-    """Join a first name tagged apart to the person right after it ("Antony" + "Blinken").
-
-    Tags are read without a transition model, so an org cue before a name ("Secretary of
-    State Antony Blinken") can pull its first word into another type.
-    """
-    if len(spans) < 2:
-        return spans
-    first_names = load().first_names
-    out = [spans[0]]
-    for t, s, e in spans[1:]:
-        pt, ps, pe = out[-1]
-        if s == pe + 1 and text[pe] == " ":
-            joined = lookup(text[ps:e])
-            if joined is not None and t != pt:
-                out[-1] = (_TYPE_OF_KIND[joined[1]], ps, e)  # "New" + "York"
-                continue
-            head, _, last = text[ps:pe].rpartition(" ")
-            if (t == "PER" and pt != "PER" and not head and lookup(text[ps:pe]) is None
-                    and not load().cues.get(text[ps:pe])):
-                out[-1] = ("PER", ps, e)  # "Suu" + "Kyi": an unknown word before a person
-                continue
-            if t == "PER" and pt != "PER" and last in first_names:
-                # "Secretary of State Antony" + "Blinken": the first name goes with him
-                if head:
-                    out[-1] = (pt, ps, ps + len(head))
-                    out.append(("PER", pe - len(last), e))
-                else:
-                    out[-1] = ("PER", ps, e)
-                continue
-            if pt == "PER" and _ROMAN.match(text[s:e]):
-                out[-1] = ("PER", ps, e)  # "Elizabeth" + "II"
-                continue
-        out.append((t, s, e))
-    return out
-
-
-_TYPE_OF_KIND = {"person": "PER", "place": "LOC", "org": "ORG"}
-_ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
-
-
-_CAPITALISED = re.compile(r"\b[A-Z][\w.]*(?: [A-Z][\w.]*)*")
-
-
-@lru_cache(maxsize=1)
-def _known_forms() -> frozenset[str]:
-    """The surface forms always taken for their entity where written as they are: every
-    form of a country, and the capital-letter acronyms of known organisations ("WHO")."""
-    forms = set()
-    for form, (canon, kind) in load().names.items():
-        if kind == "place" and is_country(canon):
-            forms.add(form)
-        elif kind == "org" and 2 <= len(form.replace(".", "")) <= 6 and form.isupper() and (
-                form.replace(".", "").isalpha()):
-            forms.add(form)
-    return frozenset(forms)
-
-
-def _missed_countries(text: str, spans: list[tuple[str, int, int]]
-                      ) -> list[tuple[str, int, int]]:
-    """Countries and known organisations' acronyms the tagger left untagged, or tagged only
-    as part of a MISC word ("Visits by US officials", "US-built", "WHO said"): a country is a
-    place wherever it is written with its capitals, and "WHO" in capitals is the
-    organisation (not in a headline set all in capitals, where every word is)."""
-    out = []
-    forms = _known_forms()
-    shouting = text.isupper()
-    for m in _CAPITALISED.finditer(text):
-        surface = m.group().rstrip(".") if not m.group().endswith("S.") else m.group()
-        if surface not in forms:
-            continue
-        start, end = m.span()
-        if any(s < end and start < e and t != "MISC" for t, s, e in spans):
-            continue
-        hit = lookup(surface)
-        if hit is None or surface in load().weak:
-            continue
-        if hit[1] == "place" and is_country(hit[0]):
-            out.append(("place", start, start + len(surface)))
-        elif hit[1] == "org" and not shouting:
-            out.append(("org", start, start + len(surface)))
-    return out
-
-
-_HYPHENATED = re.compile(r"\b[A-Z][\w]*(?:-[A-Z][\w]*)+\b")
-
-
-def _hyphen_places(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """The places inside "Sino-US" style words that are no name of their own.
-
-    A search for the United States should find Sino-US relations (see the rules extractor).
-    """
-    if "-" not in text:
-        return []
-    g = load()
-    out = []
-    for m in _HYPHENATED.finditer(text):
-        if any(s < m.end() and m.start() < e and t != "MISC" for t, s, e in spans):
-            continue
-        for a, b in split_hyphen(g, m.group()) or ():
-            out.append(("place", m.start() + a, m.start() + b))
-    return out
+        return resolve(paragraphs, article_spans(paragraphs, self.model.tag(paragraphs)))
