@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from searchlib.index.entities._normalise import resolve, resolve_people, trim_span
 
+from searchlib import extract_entities
+
 
 def _trim(text: str) -> str | None:
     span = trim_span(text, 0, len(text))
@@ -38,6 +40,17 @@ def test_resolve_people_short_form_takes_full_name_in_any_order() -> None:
 
 def test_resolve_people_leaves_ambiguous_short_forms() -> None:
     assert "Smith" not in resolve_people(["Smith", "Ann Smith", "Bob Smith"])
+
+
+def test_resolve_people_matches_a_particle_capitalised_at_a_sentence_start() -> None:
+    mapping = resolve_people(["Van Gogh", "Vincent van Gogh", "Ludwig van Beethoven"])
+    assert mapping == {"Van Gogh": "Vincent van Gogh"}
+
+
+def test_a_sentence_initial_particle_joins_the_full_name_in_an_article() -> None:
+    found = extract_entities(["Vincent van Gogh and Ludwig van Beethoven were compared.",
+                              "Van Gogh sold one painting."])
+    assert [e.name for e in found[1] if e.kind == "person"] == ["Vincent van Gogh"]
 
 
 def test_resolve_people_prefers_longest_containing_name() -> None:

@@ -19,7 +19,7 @@ class Extractor(ABC):
 
     name: str = ""
     #: Bumped whenever the same input may give other entities (recorded in the index).
-    version: str = "1"
+    version: str = "2"
 
     def fingerprint(self) -> str:
         """A hash of the data files (weights, gazetteers) the output depends on."""

@@ -88,15 +88,17 @@ def resolve_people(names: list[str], headline: frozenset[str] = frozenset()
     :returns: the names that change, mapped to their full form
     """
     full = {n for n in names if " " in n}
+    # Words compared case-folded: a particle is capitalised at a sentence start ("Van
+    # Gogh" is "Vincent van Gogh"), and nothing else in a canonical name differs by case.
     by_word: dict[str, set[str]] = {}
     for f in full:
-        for word in f.split(" "):
+        for word in f.casefold().split(" "):
             by_word.setdefault(word, set()).add(f)
     mapping: dict[str, str] = {}
     for name in set(names):
-        words = name.split(" ")
+        words = name.casefold().split(" ")
         found = {f for f in by_word.get(words[0], ())
-                 if f != name and _contains(f.split(" "), words)}
+                 if f != name and _contains(f.casefold().split(" "), words)}
         # Prefer the longest: "Bill Clinton" within "President Bill Clinton" etc.
         longest = {f for f in found if not any(f != g and f in g for g in found)}
         if len(longest) > 1 and len(longest & headline) == 1:

@@ -79,7 +79,7 @@ class TaggerExtractor(Extractor):
     """Entities from the trained tagger, normalised like every extractor's."""
 
     name = "tagger"
-    version = "1"
+    version = "2"
 
     def __init__(self) -> None:
         self.model = load_model()
