@@ -38,10 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks/ is not installed: import it from the repo root
     sys.path.insert(0, str(ROOT))
 
+from searchlib.index.entities import DEFAULT_EXTRACTOR  # noqa: E402
+
 from benchmarks import report  # noqa: E402
 from benchmarks.corpora import CorpusError, CorpusSpec, iter_corpus, resolve_corpus  # noqa: E402
 from benchmarks.queries import QUERIES, BenchQuery  # noqa: E402
-from searchlib.index.entities import DEFAULT_EXTRACTOR  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 ENGINES = ("searchlib", "whoosh-naive", "fts5", "tantivy")
