@@ -106,14 +106,19 @@ _DECODED: list[int | None] = [byte_to_length(b) if b else None for b in range(25
 
 
 def flush_segment(writer: SegmentWriter) -> None:
-    """``SegmentWriter._flush_segment`` with the field lengths read once per field.
+    """``SegmentWriter._flush_segment`` with the field lengths read once per field, and a
+    merge's posting blocks copied rather than decoded (``CompactFieldWriter.add_terms``).
 
     :param writer: the writer whose segment is written
     """
     writer.perdocwriter.close()
     perdoc = writer.per_document_reader() if writer.codec.length_stats else None
     lengths = _LoadedLengths(perdoc, writer.docnum) if perdoc else None
-    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    terms = getattr(writer.pool, "iter_terms", None)  # a merge's pool (_engine.merging)
+    if terms is not None and hasattr(writer.fieldwriter, "add_terms"):
+        writer.fieldwriter.add_terms(writer.schema, lengths, terms())
+    else:
+        writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
     writer.fieldwriter.close()
     if perdoc:
         perdoc.close()
