@@ -77,6 +77,8 @@ class CompactPositions(formats.Positions):
     """
 
     def encode(self, poslist) -> bytes:
+        if len(poslist) == 1 and poslist[0] < _WIDE:  # most words, once in a paragraph
+            return bytes(poslist)
         gaps = [poslist[0], *(b - a for a, b in pairwise(poslist))]
         if max(gaps) < _WIDE:
             return bytes(gaps)
@@ -444,13 +446,16 @@ class CompactFieldWriter(W3FieldWriter):
                         ids, weights, values = block.decoded()
                         self._add([d + source.base for d in ids], weights, values, lengths_of)
                     continue
-                # Whoosh's spelling hack: document -1 marks a word for the spelling graph.
-                rows = [row for row in source if row[2] != -1]
+                rows = source if isinstance(source, list) else list(source)
+                ids = [row[2] for row in rows]
+                if -1 in ids:  # Whoosh's spelling hack: a word for the spelling graph
+                    rows = [row for row in rows if row[2] != -1]
+                    ids = [row[2] for row in rows]
                 if rows:
                     if not started:
                         self.start_term(btext)
                         started = True
-                    self._add([row[2] for row in rows], [row[3] for row in rows],
+                    self._add(ids, [row[3] for row in rows],
                               [emptybytes if row[4] is None else row[4] for row in rows],
                               lengths_of)
             if started:

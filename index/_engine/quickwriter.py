@@ -13,7 +13,9 @@ headline, date, source and article id are the same on every paragraph of an arti
   ``LowercaseFilter``, ``StopFilter``, ``StemFilter``) is analysed by one loop doing what
   the chain does: the same tokens, stop words, position numbering and stems;
 - a field's postings are kept for its last value, so a value repeated on consecutive
-  documents is analysed once.
+  documents is analysed once;
+- postings are pooled per term (:class:`_TermPool`), and written a term at a time with the
+  field lengths read whole (:func:`flush_segment`), not one Python call per posting.
 
 Documents with boosts (``_boost``, ``_<field>_boost``) or ``_stored_`` values, and schemas
 with term vectors or spelling fields, go through Whoosh's own ``add_document``.
@@ -22,6 +24,8 @@ with term vectors or spelling fields, go through Whoosh's own ``add_document``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -114,7 +118,7 @@ def flush_segment(writer: SegmentWriter) -> None:
     writer.perdocwriter.close()
     perdoc = writer.per_document_reader() if writer.codec.length_stats else None
     lengths = _LoadedLengths(perdoc, writer.docnum) if perdoc else None
-    terms = getattr(writer.pool, "iter_terms", None)  # a merge's pool (_engine.merging)
+    terms = getattr(writer.pool, "iter_terms", None)  # a term pool, or a merge's
     if terms is not None and hasattr(writer.fieldwriter, "add_terms"):
         writer.fieldwriter.add_terms(writer.schema, lengths, terms())
     else:
@@ -122,6 +126,72 @@ def flush_segment(writer: SegmentWriter) -> None:
     writer.fieldwriter.close()
     if perdoc:
         perdoc.close()
+
+
+class _TermPool:
+    """Stands in for Whoosh's posting pool: postings kept per term as they come, in
+    document order (documents are added in order), so a flush sorts the terms instead of
+    every posting. Past the pool's memory limit everything moves to Whoosh's pool, which
+    sorts in runs on disk: memory stays bounded whatever the batch size.
+
+    :param pool: the writer's ``PostingPool``
+    """
+
+    #: Bytes counted per posting besides its value (tuple, numbers, list slot).
+    _POSTING = 120
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+        self.fieldnames = pool.fieldnames
+        self.spilled = False
+        self._terms: dict[tuple[str, bytes], list[tuple]] | None = {}
+        self._size = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+    def add(self, item: tuple) -> None:
+        terms = self._terms
+        if terms is None:
+            self._pool.add(item)
+            return
+        key = item[:2]
+        rows = terms.get(key)
+        if rows is None:
+            terms[key] = [item]
+            self.fieldnames.add(item[0])
+            self._size += len(item[1]) + 100
+        else:
+            rows.append(item)
+        self._size += self._POSTING + len(item[4] or b"")
+        if self._size > self._pool.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        terms, self._terms = self._terms, None
+        self.spilled = True
+        assert terms is not None
+        for key in sorted(terms):
+            for item in terms[key]:
+                self._pool.add(item)
+
+    def iter_terms(self):
+        """``((field, term), [postings])`` in term order (``CompactFieldWriter.add_terms``)."""
+        if self._terms is None:
+            yield from ((key, [list(group)]) for key, group in
+                        groupby(self._pool.iter_postings(), key=itemgetter(0, 1)))
+            return
+        terms = self._terms
+        for key in sorted(terms):
+            yield key, [terms[key]]
+
+    def iter_postings(self):
+        for _key, (rows,) in self.iter_terms():
+            yield from rows
+
+    def cleanup(self) -> None:
+        self._terms = {}
+        self._pool.cleanup()
 
 
 class QuickSegmentWriter(SegmentWriter):
@@ -132,6 +202,8 @@ class QuickSegmentWriter(SegmentWriter):
         schema = self.schema
         self._plain = not any(schema[n].vector or schema[n].separate_spelling()
                               for n in schema.names())
+        if self._plain:  # a spelling field adds postings out of document order
+            self.pool = _TermPool(self.pool)
         self._quick: dict[str, Callable[[str], _Postings] | None] = {}
         self._last: dict[str, tuple[Any, _Postings]] = {}
 
@@ -169,10 +241,10 @@ class QuickSegmentWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in self._postings(fieldname, field, value):
-                        if scorable:
-                            length += freq
+                    items = self._postings(fieldname, field, value)
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    for tbytes, _freq, weight, vbytes in items:
                         add_post((fieldname, tbytes, docnum, weight, vbytes))
                 perdoc.add_field(fieldname, field, value if field.stored else None, length)
                 if field.column_type:

@@ -48,14 +48,17 @@ def _articles() -> list[Article]:
     return found
 
 
-def _write(folder, writer_class) -> dict:
+def _write(folder, writer_class, limitmb: int = 128) -> dict:
     """Index the test articles with *writer_class*; return every term's postings, every
-    document's field lengths and column values."""
+    document's field lengths and column values.
+
+    :param limitmb: memory for the writer's posting pool
+    """
     storage = FileStorage(str(folder)).create()
     ix = storage.create_index(build_schema())
     extractor = get_extractor("rules")
     articles = _articles()
-    writer = writer_class(ix, codec=CompactCodec())
+    writer = writer_class(ix, codec=CompactCodec(), limitmb=limitmb)
     for article, found in zip(articles, extractor.extract_many(
             [[a.title, *a.paragraphs] for a in articles]), strict=True):
         for doc in article_documents(article, found):
@@ -79,9 +82,10 @@ def _write(folder, writer_class) -> dict:
             "count": ix.doc_count_all()}
 
 
-def test_the_quick_writer_writes_what_whoosh_writes(tmp_path):
-    ours = _write(tmp_path / "quick", QuickSegmentWriter)
-    whoosh_own = _write(tmp_path / "whoosh", SegmentWriter)
+@pytest.mark.parametrize("limitmb", [128, 1])  # 1 MB: the pools go to disk in runs
+def test_the_quick_writer_writes_what_whoosh_writes(tmp_path, limitmb):
+    ours = _write(tmp_path / "quick", QuickSegmentWriter, limitmb)
+    whoosh_own = _write(tmp_path / "whoosh", SegmentWriter, limitmb)
     assert ours["count"] == whoosh_own["count"] > 3
     assert ours["postings"].keys() == whoosh_own["postings"].keys()
     assert ours == whoosh_own
@@ -119,3 +123,15 @@ def test_the_sub_writer_hook_still_names_whooshs_writer():
     # must still build its writer from it.
     assert whoosh.multiproc.SegmentWriter is SegmentWriter
     assert "SegmentWriter(ix" in inspect.getsource(whoosh.multiproc.SubWriterTask.run)
+
+
+def test_a_large_batch_moves_the_term_pool_to_whooshs_runs_on_disk(tmp_path):
+    storage = FileStorage(str(tmp_path)).create()
+    ix = storage.create_index(build_schema())
+    writer = QuickSegmentWriter(ix, codec=CompactCodec(), limitmb=1)
+    for i in range(3000):
+        writer.add_document(article_id=f"a{i}", paragraph=1, text=f"harbour crane {i} " * 5)
+    assert writer.pool.spilled and writer.pool.runs  # runs: Whoosh's sorted files
+    writer.commit()
+    with ix.searcher() as s:
+        assert s.doc_frequency("text", b"harbour") == 3000
