@@ -103,7 +103,7 @@ class CompactPositions(formats.Positions):
 class CompactPostingsWriter(W3PostingsWriter):
     """Writes each block of postings as arrays (see the module's doc)."""
 
-    _held: tuple[tuple, bytes] | None = None  # a copied block, written once the next is known
+    _held: tuple[bytes, bytes] | None = None  # a copied block, written once the next is known
 
     def _write_block(self, last: bool = False) -> None:
         if self._held is not None:

@@ -47,14 +47,18 @@ def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
     :param field: a schema field
     """
     analyzer, fmt = field.analyzer, field.format
-    parts = analyzer.items if type(analyzer) is CompositeAnalyzer else []
-    if (not isinstance(fmt, Positions) or [type(p) for p in parts]
-            != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]
-            or parts[0].gaps or not parts[2].renumber):
+    parts = list(analyzer.items) if type(analyzer) is CompositeAnalyzer else []
+    if not isinstance(fmt, Positions) or [type(p) for p in parts] != [
+            RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
         return None
-    finditer = parts[0].expression.finditer
-    stops, minsize, maxsize = parts[2].stops, parts[2].min, parts[2].max
-    stem, ignore = parts[3]._stem, parts[3].ignore
+    tokenizer, _lower, stopper, stemmer = parts
+    assert isinstance(tokenizer, RegexTokenizer) and isinstance(stopper, StopFilter)
+    assert isinstance(stemmer, StemFilter)
+    if tokenizer.gaps or not stopper.renumber:
+        return None
+    finditer = tokenizer.expression.finditer
+    stops, minsize, maxsize = stopper.stops, stopper.min, stopper.max
+    stem, ignore = stemmer._stem, stemmer.ignore
     encode, boost = fmt.encode, fmt.field_boost
 
     def postings(text: str) -> _Postings:
