@@ -413,14 +413,15 @@ class CompactFieldWriter(W3FieldWriter):
     def add_terms(self, schema, lengths, terms) -> None:
         """Write *terms* in order, each ``((field, term), sources)``; a term's sources, in
         document order, are posting tuples as ``add_postings`` takes them, or
-        :class:`MovedPostings`, whose blocks are copied as stored when they are at least
-        half full (decoded and re-blocked otherwise, so small terms stay in few blocks).
+        :class:`MovedPostings`, whose full blocks are copied as stored (the others are
+        decoded and re-blocked: partial blocks do not pile up merge after merge, and
+        small terms stay in few blocks).
 
         :param lengths: the segment's per-document reader (field lengths), or None
         """
         lastkey: tuple | None = None
         lengths_of = None
-        half = self._codec._blocklimit // 2
+        full = self._codec._blocklimit
         for key, sources in terms:
             fieldname, btext = key
             if lastkey is not None and key <= lastkey:
@@ -440,7 +441,7 @@ class CompactFieldWriter(W3FieldWriter):
                         if not started:
                             self.start_term(btext)
                             started = True
-                        if len(block) >= half:
+                        if len(block) >= full:
                             self._postwriter.copy_block(block, source.base)
                             continue
                         ids, weights, values = block.decoded()
