@@ -155,8 +155,7 @@ class ArticleWriter:
     :param wait: seconds to wait for another writer's lock before giving up
     :param limitmb: memory for Whoosh's posting pool per batch
     :param procs: processes that extract and index a large batch (``_extraction``,
-        ``_engine.parallel``); default:
-        two where the machine has two cores
+        ``_engine.parallel``); default: two where the machine has two cores
     """
 
     def __init__(self, ix: FileIndex, extractor: EntityFinder | None, wait: float = 5.0,
