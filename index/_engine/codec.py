@@ -154,7 +154,6 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-
     def copy_block(self, block: RawBlock, base: int) -> None:
         """Write a block of another segment's postings as it is stored, with its document
         numbers moved up by *base* (only its header changes: it holds the last id, and the
