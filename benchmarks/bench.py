@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks/ is not installed: import it from the repo root
     sys.path.insert(0, str(ROOT))
 
+from searchlib.index.entities import DEFAULT_EXTRACTOR  # noqa: E402
+
 from benchmarks import report  # noqa: E402
 from benchmarks.corpora import CorpusError, CorpusSpec, iter_corpus, resolve_corpus  # noqa: E402
 from benchmarks.queries import QUERIES, BenchQuery  # noqa: E402
@@ -362,7 +364,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--engines", default=",".join(ENGINES),
                    help=f"comma-separated, from {', '.join(ENGINES)}")
     p.add_argument("--repeat", type=int, default=5, help="warm runs per query and mode")
-    p.add_argument("--extractor", default="rules", help="entity extractor (default rules)")
+    p.add_argument("--extractor", default=DEFAULT_EXTRACTOR,
+                   help=f"entity extractor (default: the library's, {DEFAULT_EXTRACTOR})")
     p.add_argument("--quick", action="store_true",
                    help="a small run: 5%% of the corpus, 3 warm runs, no JSON unless --json")
     p.add_argument("--json", type=Path, help="write the JSON here instead of "

@@ -16,6 +16,8 @@ from searchlib.index._documents import DocumentReader
 from searchlib.index._engine.codec import CompactCodec
 from searchlib.index._engine.merging import merge_all_except, tiered_merge
 from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
+from searchlib.index._engine.quickwriter import QuickSegmentWriter
+from searchlib.index._extraction import SharedExtraction
 from searchlib.index._format import (
     BODY_COLUMN,
     ENTITY_COLUMN,
@@ -152,8 +154,8 @@ class ArticleWriter:
 
     :param wait: seconds to wait for another writer's lock before giving up
     :param limitmb: memory for Whoosh's posting pool per batch
-    :param procs: processes that index a large batch (``_engine.parallel``); default:
-        two where the machine has two cores
+    :param procs: processes that extract and index a large batch (``_extraction``,
+        ``_engine.parallel``); default: two where the machine has two cores
     """
 
     def __init__(self, ix: FileIndex, extractor: EntityFinder | None, wait: float = 5.0,
@@ -167,6 +169,8 @@ class ArticleWriter:
         self.wait = wait
         self.limitmb = limitmb
         self.procs = procs if procs is not None else min(2, os.cpu_count() or 1)
+        self._extraction = (SharedExtraction(extractor, self.procs) if extractor is not None
+                            else None)
         self._lock = None  # Whoosh's FileLock while this writer holds it for a whole session
         self._before: set[str] = set()  # ids of the segments there were when the session began
 
@@ -191,6 +195,8 @@ class ArticleWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._extraction is not None:
+            self._extraction.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -223,8 +229,12 @@ class ArticleWriter:
             if on_commit:
                 on_commit(counts)
             return counts
-        assert self.extractor is not None, "writing articles needs an extractor"
-        found = list(self.extractor.extract_many([[a.title, *a.paragraphs] for a in changed]))
+        assert self._extraction is not None, "writing articles needs an extractor"
+        try:
+            found = self._extraction.extract([[a.title, *a.paragraphs] for a in changed])
+        finally:
+            if self._lock is None:  # no session to keep the helper for
+                self._extraction.close()
         if self.names is not None:
             found = self.names.resolve(found)
         # Sub-processes pay off only for batches of some size.
@@ -356,7 +366,8 @@ class ArticleWriter:
                                       codec=CompactCodec(), **kwargs)
         else:
             def make(**kwargs):
-                return self.ix.writer(limitmb=self.limitmb, codec=CompactCodec(), **kwargs)
+                return QuickSegmentWriter(self.ix, limitmb=self.limitmb, codec=CompactCodec(),
+                                          **kwargs)
         if self._lock is not None:
             # We hold the lock for the session already; Whoosh's writer must not take it
             # again (flock would refuse our own second descriptor).

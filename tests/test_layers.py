@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, str]] = [
     ("searchlib.index._storage", "storage"),
     ("searchlib.index._documents", "storage"),
     ("searchlib.index._writer", "storage"),
+    ("searchlib.index._extraction", "storage"),
     ("searchlib.index._integrity", "storage"),
     ("searchlib.index._runs", "storage"),
     ("searchlib.index._readers", "ingest"),

@@ -22,10 +22,14 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
-from itertools import accumulate, pairwise
+from collections.abc import Iterator
+from itertools import accumulate, groupby, pairwise
+from operator import itemgetter
+from typing import NamedTuple
 
 from searchlib.index._engine.facetcodes import FacetCodesWriter
 from whoosh import formats
+from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import (
     W3Codec,
     W3FieldCursor,
@@ -36,6 +40,7 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
 )
 from whoosh.reading import CorruptIndexError, TermNotFound
+from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.varints import varint
 
@@ -43,6 +48,7 @@ from whoosh.util.varints import varint
 _MAGIC = b"Sb"
 #: count, last id, max weight, flags, min and max length byte, data length.
 _HEADER = struct.Struct("<BIfBBBI")
+_FLAGS_AT = struct.calcsize("<BIf")  # where the flags byte is in a header
 _LAST = 0x01
 _ZLIB = 0x02
 _WEIGHT_BYTES = 0x04  # weights are whole numbers 0-255, one byte each
@@ -72,6 +78,8 @@ class CompactPositions(formats.Positions):
     """
 
     def encode(self, poslist) -> bytes:
+        if len(poslist) == 1 and poslist[0] < _WIDE:  # most words, once in a paragraph
+            return bytes(poslist)
         gaps = [poslist[0], *(b - a for a, b in pairwise(poslist))]
         if max(gaps) < _WIDE:
             return bytes(gaps)
@@ -96,7 +104,11 @@ class CompactPositions(formats.Positions):
 class CompactPostingsWriter(W3PostingsWriter):
     """Writes each block of postings as arrays (see the module's doc)."""
 
+    _held: tuple[bytes, bytes] | None = None  # a copied block, written once the next is known
+
     def _write_block(self, last: bool = False) -> None:
+        if self._held is not None:
+            self._write_held(last=False)
         if not self._blockcount:
             self._postfile.write(_MAGIC)
         self._terminfo.add_block(self)
@@ -142,6 +154,77 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._postfile.write(data)
         self._blockcount += 1
         self._new_block()
+
+    def copy_block(self, block: RawBlock, base: int) -> None:
+        """Write a block of another segment's postings as it is stored, with its document
+        numbers moved up by *base* (only its header changes: it holds the last id, and the
+        data holds the gaps).
+
+        :param block: from :meth:`CompactLeafMatcher.raw_blocks`
+        """
+        if self._ids:
+            self._write_block()
+        elif self._held is not None:
+            self._write_held(last=False)
+        count, lastid, maxweight, flags, mnlen, mxlen, datalen = block.header
+        ids, weights, _values = block.decoded()
+        info = self._terminfo
+        info._weight += sum(weights)
+        info._df += count
+        if mnlen:  # 0: the field keeps no lengths (what Whoosh's blocks then say: None)
+            minlength = byte_to_length(mnlen)
+            info._minlength = (minlength if info._minlength is None
+                               else min(info._minlength, minlength))
+        info._maxlength = max(info._maxlength, byte_to_length(mxlen))
+        info._maxweight = max(info._maxweight, maxweight)
+        if info._minid is None:
+            info._minid = ids[0] + base
+        info._maxid = lastid + base
+        self._held = (_HEADER.pack(count, lastid + base, maxweight, flags & ~_LAST, mnlen,
+                                   mxlen, datalen), block.data)
+
+    def _write_held(self, last: bool) -> None:
+        assert self._held is not None
+        header, data = self._held
+        self._held = None
+        if not self._blockcount:
+            self._postfile.write(_MAGIC)
+        if last:
+            header = header[:_FLAGS_AT] + bytes((header[_FLAGS_AT] | _LAST,)) + header[
+                _FLAGS_AT + 1:]
+        self._postfile.write(header)
+        self._postfile.write(data)
+        self._blockcount += 1
+
+    def finish_postings(self):
+        if self._held is not None:
+            self._write_held(last=not self._ids)
+        return super().finish_postings()
+
+    def add_many(self, ids: list[int], weights: list[float], values: list[bytes],
+                 lengths: list[int | None]) -> None:
+        """``add_posting`` for each posting of one term, a block at a time (the same blocks
+        and statistics, without a Python call per posting).
+
+        :param ids: ascending document numbers
+        :param lengths: each document's length in the field (None or 0: unknown)
+        """
+        limit, start, n = self._blocklimit, 0, len(ids)
+        while start < n:
+            if len(self._ids) >= limit:
+                self._write_block()
+            end = min(n, start + limit - len(self._ids))
+            self._ids.extend(ids[start:end])
+            self._weights.extend(weights[start:end])
+            self._maxweight = max(self._maxweight, *weights[start:end])
+            self._values.extend(v for v in values[start:end] if v)
+            known = [length for length in lengths[start:end] if length]
+            if known:
+                low = min(known)
+                if self._minlength is None or low < self._minlength:
+                    self._minlength = low
+                self._maxlength = max(self._maxlength, *known)
+            start = end
 
 
 class CompactLeafMatcher(W3LeafMatcher):
@@ -206,6 +289,21 @@ class CompactLeafMatcher(W3LeafMatcher):
                                                               fixedsize))
         return (None,) * n
 
+    def raw_blocks(self) -> Iterator[RawBlock]:
+        """Each block from the current one on as stored, for merging."""
+        while self.is_active():
+            start = self._dataoffset - _HEADER.size
+            header = _HEADER.unpack(self._postfile.get(start, _HEADER.size))
+            yield RawBlock(header, self._postfile.get(self._dataoffset, header[-1]), self)
+            self._next_block()
+
+    def decoded(self) -> tuple:
+        """``(ids, weights, values)`` of the current block."""
+        self._read_ids()
+        self._read_weights()
+        self._read_values()
+        return self._ids, self._weights, self._values
+
     def blocks(self):
         """``(ids, weights, values)`` of each block from the current one on (for merging)."""
         while self.is_active():
@@ -230,6 +328,31 @@ class CompactLeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         self._values = self._cut_values(*self._data[2])
+
+
+class MovedPostings(NamedTuple):
+    """A term's postings in another segment, for :meth:`CompactFieldWriter.add_terms`:
+    its matcher and what to add to its document numbers."""
+
+    matcher: CompactLeafMatcher
+    base: int
+
+
+class RawBlock:
+    """One stored block of postings: its header's fields, its bytes, and the matcher
+    standing on it (which decodes it when asked, before it moves on)."""
+
+    __slots__ = ("data", "header", "_matcher")
+
+    def __init__(self, header: tuple, data: bytes, matcher: CompactLeafMatcher) -> None:
+        self.header, self.data, self._matcher = header, data, matcher
+
+    def __len__(self) -> int:
+        return self.header[0]
+
+    def decoded(self) -> tuple:
+        """``(ids, weights, values)``; only while its matcher is still on this block."""
+        return self._matcher.decoded()
 
 
 class CompactTermInfo(W3TermInfo):
@@ -276,7 +399,74 @@ class CompactTermInfo(W3TermInfo):
 
 
 class CompactFieldWriter(W3FieldWriter):
-    """Writes :class:`CompactTermInfo` entries."""
+    """Writes :class:`CompactTermInfo` entries, each term's postings at once."""
+
+    def add_postings(self, schema, lengths, items) -> None:
+        """Whoosh's ``FieldWriter.add_postings`` (sorted ``(field, term, docnum, weight,
+        value)`` tuples to terms and posting blocks), a term at a time.
+
+        :param lengths: the segment's per-document reader (field lengths), or None
+        """
+        self.add_terms(schema, lengths,
+                       ((key, [group]) for key, group in groupby(items, key=itemgetter(0, 1))))
+
+    def add_terms(self, schema, lengths, terms) -> None:
+        """Write *terms* in order, each ``((field, term), sources)``; a term's sources, in
+        document order, are posting tuples as ``add_postings`` takes them, or
+        :class:`MovedPostings`, whose full blocks are copied as stored (the others are
+        decoded and re-blocked: partial blocks do not pile up merge after merge, and
+        small terms stay in few blocks).
+
+        :param lengths: the segment's per-document reader (field lengths), or None
+        """
+        lastkey: tuple | None = None
+        lengths_of = None
+        full = self._codec._blocklimit
+        for key, sources in terms:
+            fieldname, btext = key
+            if lastkey is not None and key <= lastkey:
+                raise OutOfOrderError(f"Term {lastkey[0]}:{lastkey[1]!r} .. "
+                                      f"{fieldname}:{btext!r}")
+            if lastkey is None or fieldname != lastkey[0]:
+                if lastkey is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lengths_of = (lengths.doc_field_length_reader(fieldname) if lengths
+                              else None)
+            lastkey = key
+            started = False
+            for source in sources:
+                if isinstance(source, MovedPostings):
+                    for block in source.matcher.raw_blocks():
+                        if not started:
+                            self.start_term(btext)
+                            started = True
+                        if len(block) >= full:
+                            self._postwriter.copy_block(block, source.base)
+                            continue
+                        ids, weights, values = block.decoded()
+                        self._add([d + source.base for d in ids], weights, values, lengths_of)
+                    continue
+                rows = source if isinstance(source, list) else list(source)
+                ids = [row[2] for row in rows]
+                if -1 in ids:  # Whoosh's spelling hack: a word for the spelling graph
+                    rows = [row for row in rows if row[2] != -1]
+                    ids = [row[2] for row in rows]
+                if rows:
+                    if not started:
+                        self.start_term(btext)
+                        started = True
+                    self._add(ids, [row[3] for row in rows],
+                              [emptybytes if row[4] is None else row[4] for row in rows],
+                              lengths_of)
+            if started:
+                self.finish_term()
+        if lastkey is not None:
+            self.finish_field()
+
+    def _add(self, ids: list[int], weights, values, lengths_of) -> None:
+        self._postwriter.add_many(
+            ids, weights, values, [lengths_of(d) for d in ids] if lengths_of else [0] * len(ids))
 
     def start_term(self, btext: bytes) -> None:
         if self._postwriter is None:

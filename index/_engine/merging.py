@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
-from searchlib.index._engine.codec import CompactLeafMatcher
+from searchlib.index._engine.codec import CompactLeafMatcher, MovedPostings
 from whoosh.reading import SegmentReader
 
 #: Segments of one tier merged at a time, and the size ratio between tiers.
@@ -140,17 +140,28 @@ class _MergingPool:
     def add(self, item) -> None:
         self._pool.add(item)
 
-    def iter_postings(self) -> Iterator[tuple]:
+    def iter_terms(self) -> Iterator[tuple]:
+        """``((field, term), sources)`` in term order, as ``CompactFieldWriter.add_terms``
+        takes them: the pool's own postings, then each merged segment's, in document order."""
         term = itemgetter(0, 1)
         pooled = groupby(self._pool.iter_postings(), key=term)
         streams: list[Iterator[tuple]] = [((key, list(group)) for key, group in pooled)]
         streams += [_segment_terms(*source) for source in self.sources]
         try:
             # heapq.merge keeps equal terms in stream order, which is document order.
-            for _key, postings in heapq.merge(*streams, key=itemgetter(0)):
-                yield from postings
+            for key, group in groupby(heapq.merge(*streams, key=itemgetter(0)),
+                                      key=itemgetter(0)):
+                yield key, [source for _key, source in group]
         finally:
             self._close_sources()
+
+    def iter_postings(self) -> Iterator[tuple]:
+        """Every posting in order (what Whoosh's own segment flush reads)."""
+        for (fieldname, text), sources in self.iter_terms():
+            for source in sources:
+                if isinstance(source, MovedPostings):
+                    source = _rows(fieldname, text, source.matcher, source.base, None)
+                yield from source
 
     def cleanup(self) -> None:
         self._close_sources()
@@ -176,8 +187,16 @@ def _segment_terms(reader, base: int, docmap: dict[int, int] | None) -> Iterator
 
 
 def _term_postings(reader, fieldname: str, text: bytes, base: int,
-                   docmap: dict[int, int] | None) -> Iterator[tuple]:
-    for ids, weights, values in _blocks(reader.postings(fieldname, text)):
+                   docmap: dict[int, int] | None) -> Iterator[tuple] | MovedPostings:
+    matcher = reader.postings(fieldname, text)
+    if docmap is None and isinstance(matcher, CompactLeafMatcher):
+        return MovedPostings(matcher, base)  # blocks copied as they are
+    return _rows(fieldname, text, matcher, base, docmap)
+
+
+def _rows(fieldname: str, text: bytes, matcher, base: int,
+          docmap: dict[int, int] | None) -> Iterator[tuple]:
+    for ids, weights, values in _blocks(matcher):
         if docmap is None:
             for d, w, v in zip(ids, weights, values, strict=True):
                 yield fieldname, text, base + d, w, v

@@ -29,6 +29,8 @@ import queue
 import random
 import signal
 
+import whoosh.multiproc
+from searchlib.index._engine.quickwriter import QuickSegmentWriter, flush_segment
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
@@ -45,6 +47,24 @@ def parallel_supported() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def guard_child(parent_pid: int) -> None:
+    """Make a forked helper process safe to interrupt and to orphan: it ignores Ctrl-C and
+    SIGTERM (sent to the whole process group; the parent decides), dies with its parent,
+    and draws fresh ``random`` state (Whoosh names segments with it).
+
+    :param parent_pid: the parent's pid, taken before the fork
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:  # Linux: be killed when the parent dies, however it dies
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    random.seed(os.urandom(16))
+
+
 class _SubWriter(SubWriterTask):
     """Whoosh's sub-writer process, made safe to interrupt and to orphan."""
 
@@ -59,16 +79,10 @@ class _SubWriter(SubWriterTask):
         return multiprocessing.get_context("fork").Process._Popen(process_obj)
 
     def run(self) -> None:
-        # Ctrl-C and SIGTERM (to the whole process group) are for the parent to handle.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        try:  # Linux: be killed when the parent dies, however it dies
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() != self.parent_pid:  # the parent died before prctl took effect
-            os._exit(1)
-        random.seed(os.urandom(16))
+        guard_child(self.parent_pid)
+        # Whoosh's run() makes its writer from this module-level name; in this forked
+        # child only, it makes the quicker one.
+        whoosh.multiproc.SegmentWriter = QuickSegmentWriter  # type: ignore[misc]
         super().run()
 
 
@@ -140,6 +154,9 @@ class ParallelWriter(MpWriter):
         for q in (self.jobqueue, self.resultqueue):
             q.cancel_join_thread()
         SegmentWriter.cancel(self)
+
+    def _flush_segment(self) -> None:
+        flush_segment(self)  # the segment of the documents merged in at commit
 
     def _commit(self, mergetype, optimize, merge) -> None:
         # Whoosh's MpWriter._commit, except that a sub-writer that did not hand in its

@@ -117,3 +117,52 @@ def test_progress_says_when_the_run_merges(tmp_path):
     seen.clear()
     Index.create(tmp_path / "one").add_paths([corpus], progress=seen.append)  # one commit
     assert seen and all(p.stage == "indexing" for p in seen)
+
+
+def _terms(ix: Index) -> dict:
+    """Every term's statistics and postings, by document number."""
+    with ix._ix.searcher() as s:
+        r = s.reader()
+        found = {}
+        for fieldname, term in r.all_terms():
+            info = r.term_info(fieldname, term)
+            m = r.postings(fieldname, term)
+            rows = []
+            while m.is_active():
+                rows.append((m.id(), m.weight(), m.value()))
+                m.next()
+            found[fieldname, term] = (info.doc_frequency(), info.weight(), info.min_length(),
+                                      info.max_length(), info.max_weight(), info.min_id(),
+                                      info.max_id(), rows)
+        return found
+
+
+def _harbour(n: int, start: int) -> list[Article]:
+    return [Article(f"Harbour report {i}", [f"Cranes and ships in port {i}. " * (1 + i % 3),
+                                            "Harbour dues rose."], id=f"h{i}")
+            for i in range(start, start + n)]
+
+
+def test_a_merge_that_copies_posting_blocks_writes_what_one_segment_would(tmp_path,
+                                                                           monkeypatch):
+    from searchlib.index._engine.codec import CompactPostingsWriter
+
+    copied = []
+    copy_block = CompactPostingsWriter.copy_block
+    monkeypatch.setattr(CompactPostingsWriter, "copy_block",
+                        lambda self, block, base: copied.append(base) or copy_block(
+                            self, block, base))
+    merged, whole = Index.create(tmp_path / "merged"), Index.create(tmp_path / "whole")
+    with merged._writer(wait=5.0) as writer:
+        writer.procs = 1  # one segment per commit, documents in order
+        for start in range(0, 1200, 300):
+            writer.write(_harbour(300, start))
+        assert len(segment_sizes(merged)) == 4
+        assert writer.consolidate()
+    with whole._writer(wait=5.0) as writer:
+        writer.procs = 1
+        writer.write(_harbour(1200, 0))
+    assert segment_sizes(merged) == segment_sizes(whole) == [3600]
+    assert copied and max(copied) > 0  # full blocks of later segments were copied
+    assert _terms(merged) == _terms(whole)
+    assert merged.search("harbour", limit=1).total == whole.search("harbour", limit=1).total
