@@ -262,3 +262,23 @@ def test_a_person_that_begins_an_org_name_is_that_org() -> None:
                                        ("org", "Kelvo Corp")),
                                  spans(paragraphs[1], ("person", "Zorbex Air"))])
     assert [(e.kind, e.name) for e in found[1]] == [("org", "Zorbex Air")]
+
+
+@pytest.mark.parametrize("name", ["AB Aurigae", "Ab Aurigae", "Alpha Centauri", "Beta Pictoris",
+                                  "TW Hydrae", "VY Canis Majoris"])
+def test_a_star_is_no_name(name: str) -> None:
+    assert is_not_name(name)
+
+
+@pytest.mark.parametrize("name", ["Aurigae", "Hydra", "Centaur Holdings", "Orion Pictures"])
+def test_names_near_a_star_stay(name: str) -> None:
+    assert not is_not_name(name)
+
+
+@pytest.mark.parametrize("extractor", ["tagger", "rules"])
+def test_a_star_written_like_a_name_is_no_entity(extractor: str) -> None:
+    paragraphs = ["Astronomers led by Anthony Boccaletti watched the young star AB Aurigae.",
+                  "The disc around AB Aurigae may hold a planet, Boccaletti said."]
+    found = extract_entities(paragraphs, extractor)
+    assert not [e for p in found for e in p if "Aurigae" in e.name]
+    assert "Anthony Boccaletti" in {e.name for p in found for e in p if e.kind == "person"}

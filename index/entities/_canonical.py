@@ -44,14 +44,16 @@ def not_names() -> frozenset[str]:
 
 
 def is_not_name(name: str) -> bool:
-    """True for a name that is only a table word, unit, tag or generic head word, or a place
-    and a unit ("U.S. Dlrs")."""
+    """True for a name that is only a table word, unit, tag or generic head word, a place
+    and a unit ("U.S. Dlrs"), or a star's name."""
     if name in not_names():
         return True
     words = name.replace(".", "").split(" ")
     if all(w in not_names() or w.upper() in not_names() for w in words):
         return True
     head, _, last = name.rpartition(" ")
+    if head and "sky" in load().cues.get(last, ()):
+        return True  # "AB Aurigae", "Alpha Centauri": a star, whatever the extractor thought
     if head and (last in not_names() or last.upper() in not_names()) and (
             (hit := lookup(head)) is not None and hit[1] == "place"):
         return True  # "U.S. Dlrs", "N.Z. Dollar": a currency, not a place's organisation
