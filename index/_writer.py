@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -140,6 +141,13 @@ def _os_random() -> Iterator[None]:
         random.setstate(state)
 
 
+#: Within a session (``with``), the index's name statistics are saved after a commit at most
+#: this often, and when the session ends. They are derived evidence about usage, not part of
+#: any answer, and rewriting them whole after every batch grew with the index (a seventh of a
+#: 2,000,000-paragraph ingest); a crash loses at most this many seconds of counts.
+NAMES_SAVE_SECONDS = 30.0
+
+
 class ArticleWriter:
     """Writes batches of articles into a Whoosh index, one commit per batch.
 
@@ -163,8 +171,11 @@ class ArticleWriter:
                  names: NameResolver | None = None, extracted_by: str | None = None) -> None:
         self.ix = ix
         self.extractor = extractor
-        #: index-wide name resolution (saved after each commit), and the provenance tag
+        #: index-wide name resolution (saved after commits, see NAMES_SAVE_SECONDS), and the
+        #: provenance tag
         self.names = names
+        self._names_saved = time.monotonic()
+        self._names_dirty = False
         self.extracted_by = extracted_by
         self.wait = wait
         self.limitmb = limitmb
@@ -197,9 +208,13 @@ class ArticleWriter:
     def __exit__(self, *exc: object) -> None:
         if self._extraction is not None:
             self._extraction.close()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        try:
+            if self._names_dirty:
+                self._save_names()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def write(self, articles: Sequence[Article],
               on_commit: Callable[[BatchCounts], None] | None = None,
@@ -265,10 +280,19 @@ class ArticleWriter:
                 raise
             record_sums(self.ix)
             if self.names is not None:
-                self.names.save()
+                self._names_dirty = True
+                if self._lock is None or (
+                        time.monotonic() - self._names_saved >= NAMES_SAVE_SECONDS):
+                    self._save_names()
             if on_commit:
                 on_commit(counts)
         return counts
+
+    def _save_names(self) -> None:
+        assert self.names is not None
+        self.names.save()
+        self._names_saved = time.monotonic()
+        self._names_dirty = False
 
     def _tidy(self) -> None:
         """Remove what a cancelled or failed batch wrote, when this session holds the lock

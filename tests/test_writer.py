@@ -1,0 +1,70 @@
+"""Tests of the article writer's sessions: when the index's name statistics reach the disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from searchlib.index import _writer
+from searchlib.index._format import NAMES_FILE
+from searchlib.index.entities._names import IndexNames
+
+from searchlib import Article, Index
+from searchlib._errors import IngestInterrupted
+
+
+def _articles(n: int) -> list[Article]:
+    return [Article(id=f"a{i}", title=f"Talks, day {i}",
+                    paragraphs=[f"Antony Blinken met Qin Gang in Beijing on day {i}."])
+            for i in range(n)]
+
+
+@pytest.fixture
+def saves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = IndexNames.save
+
+    def counted(self: IndexNames) -> None:
+        calls.append(1)
+        real(self)
+
+    monkeypatch.setattr(IndexNames, "save", counted)
+    return calls
+
+
+def _full_counts(path: Path) -> dict[str, int]:
+    return json.loads((path / NAMES_FILE).read_text(encoding="utf-8"))["full"]
+
+
+def test_a_session_saves_the_names_once_at_its_end(tmp_path: Path, saves: list[int],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 3600.0)
+    ix = Index.create(tmp_path / "ix")
+    report = ix.add_articles(_articles(5), batch_size=1)
+    assert report.articles == 5
+    assert len(saves) == 1  # five commits, one save when the session ended
+    assert _full_counts(tmp_path / "ix")["Antony Blinken"] == 5
+
+
+def test_a_session_saves_after_a_commit_once_the_interval_has_passed(
+        tmp_path: Path, saves: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 0.0)
+    ix = Index.create(tmp_path / "ix")
+    ix.add_articles(_articles(4), batch_size=1)
+    assert len(saves) == 4  # after every commit, nothing left for the end
+    assert _full_counts(tmp_path / "ix")["Qin Gang"] == 4
+
+
+def test_names_counted_in_an_interrupted_session_are_saved(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 3600.0)
+    ix = Index.create(tmp_path / "ix")
+
+    def stream():
+        yield from _articles(3)
+        raise KeyboardInterrupt
+
+    with pytest.raises(IngestInterrupted):
+        ix.add_articles(stream(), batch_size=1)
+    assert _full_counts(tmp_path / "ix")["Antony Blinken"] == 3
