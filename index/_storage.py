@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searchlib.index._documents import article_headers
+from searchlib.index._engine.compound import install as install_view_files
 from searchlib.index._engine.pinned import pinned
 from searchlib.index._format import (
     ARTICLE_ID,
@@ -47,6 +48,9 @@ from searchlib._errors import (
     SearchlibError,
     UsageError,
 )
+
+# Segments' files are read in place from the map of their compound file (_engine.compound).
+install_view_files()
 
 #: The open Whoosh index, as the layers above storage name it (they never import Whoosh).
 WhooshIndex = whoosh_index.FileIndex

@@ -17,6 +17,7 @@ them.
 - :mod:`.daterange`: date ranges answered from the date column
 - :mod:`.union`: ``Or`` with union matchers
 - :mod:`.pinned`: an index whose schema is read once
+- :mod:`.compound`: the files inside a segment read in place, not copied into memory
 """
 
 #: The whoosh3 releases this package was verified against (``setup.cfg`` pins the same).
