@@ -282,3 +282,16 @@ def test_a_star_written_like_a_name_is_no_entity(extractor: str) -> None:
     found = extract_entities(paragraphs, extractor)
     assert not [e for p in found for e in p if "Aurigae" in e.name]
     assert "Anthony Boccaletti" in {e.name for p in found for e in p if e.kind == "person"}
+
+
+@pytest.mark.parametrize("extractor", ["tagger", "rules"])
+@pytest.mark.parametrize("occupation", ["Podcaster", "Businessman", "Astronomer", "Novelist"])
+def test_an_occupation_before_a_name_is_no_part_of_it(extractor: str, occupation: str) -> None:
+    found = extract_entities([f"{occupation} Spike Cohen joined the race.", "Cohen said so."],
+                             extractor)
+    assert {e.name for p in found for e in p if e.kind == "person"} == {"Spike Cohen"}
+
+
+def test_an_occupation_word_as_a_surname_stays() -> None:
+    found = extract_entities(["Peter Singer wrote a book."])
+    assert [e.name for e in found[0]] == ["Peter Singer"]
