@@ -295,3 +295,9 @@ def test_an_occupation_before_a_name_is_no_part_of_it(extractor: str, occupation
 def test_an_occupation_word_as_a_surname_stays() -> None:
     found = extract_entities(["Peter Singer wrote a book."])
     assert [e.name for e in found[0]] == ["Peter Singer"]
+
+
+@pytest.mark.parametrize("name", ["Non-Government Organisation", "Non-Profit Organization",
+                                  "Intergovernmental Organisation"])
+def test_a_kind_of_organisation_is_no_org(name: str) -> None:
+    assert is_not_name(name)

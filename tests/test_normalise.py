@@ -23,6 +23,8 @@ def _trim(text: str) -> str | None:
     ("Acme Corp.", "Acme Corp."),
     ("\u201cBeijing,", "Beijing"),
     ("(Reuters)", "Reuters"),
+    ("World Health Organization (WHO", "World Health Organization"),
+    ("Acme (UK) Holdings", "Acme (UK) Holdings"),
     ("the", "the"),  # a lone article is left alone rather than emptied
 ])
 def test_trim_span(raw: str, trimmed: str) -> None:

@@ -49,11 +49,14 @@ def trim_span(paragraph: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim a span to the CoNLL convention, or return None if nothing is left.
 
     Drops surrounding punctuation and spaces, a leading "the", a trailing possessive
-    ("China's" -> "China", also with a curly quote) and a sentence-final dot that is not
-    part of an abbreviation.
+    ("China's" -> "China", also with a curly quote), a sentence-final dot that is not part
+    of an abbreviation, and an unclosed bracket with what follows it.
     """
     while True:
         before = (start, end)
+        cut = paragraph.rfind("(", start, end)
+        if cut > start and paragraph.find(")", cut, end) < 0:
+            end = cut  # "World Health Organization (WHO": the bracket is not the name's
         while start < end and (paragraph[start] in _EDGE or paragraph[start] == "."):
             start += 1
         while start < end and paragraph[end - 1] in _EDGE:
