@@ -70,7 +70,9 @@ class ViewFile(BufferFile):
         self._buf = buf
         # The same view, not a new one over it: BufferFile.close() releases it, and with no
         # other view left the compound storage can close its map.
-        self.file = _ViewReader(buf if isinstance(buf, memoryview) else memoryview(buf))
+        # (typed BinaryIO by Whoosh; _ViewReader has the part of one that StructFile uses)
+        view = buf if isinstance(buf, memoryview) else memoryview(buf)
+        self.file = _ViewReader(view)  # type: ignore[assignment]
 
 
 def install() -> None:
