@@ -14,6 +14,7 @@ from pathlib import Path
 from searchlib.index._documents import article_headers
 from searchlib.index._engine.compound import install as install_view_files
 from searchlib.index._engine.pinned import pinned
+from searchlib.index._engine.positioned import install as install_positioned_files
 from searchlib.index._format import (
     ARTICLE_ID,
     BODY_COLUMN,
@@ -51,6 +52,8 @@ from searchlib._errors import (
 
 # Segments' files are read in place from the map of their compound file (_engine.compound).
 install_view_files()
+# Files being written count their own position (_engine.positioned).
+install_positioned_files()
 
 #: The open Whoosh index, as the layers above storage name it (they never import Whoosh).
 WhooshIndex = whoosh_index.FileIndex

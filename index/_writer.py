@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from searchlib.index._documents import DocumentReader
 from searchlib.index._engine.codec import CompactCodec
-from searchlib.index._engine.merging import merge_all_except, tiered_merge
+from searchlib.index._engine.merging import merge_all_except, session_merge, tiered_merge
 from searchlib.index._engine.parallel import ParallelWriter, parallel_supported
 from searchlib.index._engine.quickwriter import QuickSegmentWriter
 from searchlib.index._extraction import SharedExtraction
@@ -270,9 +270,11 @@ class ArticleWriter:
             writer.cancel()
             self._tidy()
             raise
+        # A session merges its own segments into one at the end (consolidate).
+        policy = session_merge(self._before) if self._lock is not None else tiered_merge
         with _sigint_deferred():
             try:
-                writer.commit(mergetype=tiered_merge)
+                writer.commit(mergetype=policy)
             except OSError:  # a full disk: what the commit wrote is of no use
                 with contextlib.suppress(Exception):
                     writer.cancel()

@@ -116,7 +116,7 @@ def _in_namespace(script_text: str) -> subprocess.CompletedProcess:
 
 
 @needs_namespaces
-@pytest.mark.parametrize("batch_size, size", [("40", "400k"), ("400", "2m")],
+@pytest.mark.parametrize("batch_size, size", [("40", "400k"), ("400", "1m")],
                          ids=["one-process", "two-processes"])
 def test_a_full_disk_ends_in_one_line_with_the_batches_committed(tmp_path, batch_size, size):
     corpus = make_corpus(tmp_path / "a.jsonl", 3000)

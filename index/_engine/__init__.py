@@ -18,6 +18,7 @@ them.
 - :mod:`.union`: ``Or`` with union matchers
 - :mod:`.pinned`: an index whose schema is read once
 - :mod:`.compound`: the files inside a segment read in place, not copied into memory
+- :mod:`.positioned`: files being written that count their own position
 """
 
 #: The whoosh3 releases this package was verified against (``setup.cfg`` pins the same).

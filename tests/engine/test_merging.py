@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from searchlib.index._engine.merging import MERGE_FACTOR
+from searchlib.index._engine.merging import MERGE_FACTOR, SESSION_MERGE_FACTOR
 
 from searchlib import Article, Index
 
@@ -86,6 +86,31 @@ def test_a_run_ends_in_one_segment_and_leaves_older_ones_alone(tmp_path):
     after = {s.segid for s in ix._ix._segments()}
     assert len(after) == 2 and before < after
     assert ix.search("cranes", limit=1).total == 8
+
+
+def test_a_session_leaves_its_own_segments_to_its_final_merge(tmp_path):
+    ix = Index.create(tmp_path / "ix")
+    for i in range(MERGE_FACTOR - 1):  # older segments, one per run
+        ix.add_articles(_articles(1, start=100 + i))
+    older = {s.segid for s in ix._ix._segments()}
+    counts = []
+    with ix._writer(wait=5.0) as writer:
+        for i in range(SESSION_MERGE_FACTOR + 3):
+            writer.write(_articles(1, start=i))
+            counts.append(len(segment_sizes(ix)))
+        # The session's segments piled up to a full tier of the session's factor (where the
+        # index-wide factor would have merged them long before), then merged into one.
+        assert max(counts) == len(older) + SESSION_MERGE_FACTOR
+        assert counts[-1] == len(older) + 1 + 2
+        # The older segments' tier is one short of full: they stay as they are.
+        assert older <= {s.segid for s in ix._ix._segments()}
+        assert writer.consolidate()
+    assert len(segment_sizes(ix)) == len(older) + 1
+    assert ix.stats().articles == SESSION_MERGE_FACTOR + 3 + len(older)
+    # Later runs fill the older tier, and their commits merge it as before.
+    ix.add_articles(_articles(1, start=200))
+    ix.add_articles(_articles(1, start=201))
+    assert len(segment_sizes(ix)) <= 3
 
 
 def test_merging_keeps_every_posting_length_and_value(tmp_path):
