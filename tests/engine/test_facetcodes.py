@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 from searchlib.index._engine.codec import CompactCodec
 from searchlib.index._engine.facetcodes import has_facet_codes, read_facet_codes
-from searchlib.index._format import FACET_CODES_EXT, decode_facet_codes, encode_facet_codes
+from searchlib.index._format import (
+    FACET_CODES_EXT,
+    KINDS,
+    decode_facet_codes,
+    encode_facet_codes,
+)
 from searchlib.index._integrity import read_manifest
 from whoosh.codec.whoosh3 import W3Codec
 
@@ -150,7 +155,10 @@ def test_the_file_round_trips_at_every_width(ndocs, nkeys, most):
     starts, got, keys = decode_facet_codes(encode_facet_codes(counts, codes, records))
     assert starts.tolist() == [0, *np.cumsum(counts).tolist()]
     assert got.tolist() == codes.tolist()
-    assert keys == [tuple(r.decode().split("\x1f", 1)) for r in records]
+    expected = [tuple(r.decode().split("\x1f", 1)) for r in records]
+    assert list(keys) == expected  # decoded in bulk
+    assert [keys[i] for i in range(len(keys))] == expected  # one at a time
+    assert keys.kind_codes(KINDS).tolist() == [KINDS.index(k) for k, _n in expected]
 
 
 def test_a_damaged_file_is_refused():
