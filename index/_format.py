@@ -65,9 +65,8 @@ EXTRACTED_BY = "ex"
 NO_DATE = 2 ** 64 - 1
 
 _RECORD = "\x1e"
-_RECORD_BYTE = 0x1E
-_UNIT_BYTE = 0x1F
 _UNIT = "\x1f"
+_RECORD_BYTE, _UNIT_BYTE = ord(_RECORD), ord(_UNIT)
 _KIND_CODE = {kind: "abcdefgh"[i] for i, kind in enumerate(KINDS)}
 _KIND_OF = {code: kind for kind, code in _KIND_CODE.items()}
 
