@@ -41,7 +41,7 @@ def _segment_months(reader, offset: int, months: np.ndarray) -> None:
     """Fill *months* for one segment's documents from its date column, read whole.
 
     News spans a few thousand days: each day of the segment's range is turned into its
-    month once and every document looks its day up (2,000,000 paragraphs: 0.2 s -> 0.03 s
+    month once and every document looks its day up (2,363,409 paragraphs: 59 -> 17 ms
     against a calendar conversion per document), unless the range is wider than the
     segment is long.
     """

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
-from typing import cast, overload
+from typing import cast
 
 import numpy as np
 
@@ -39,7 +39,7 @@ class EntityCount:
                 "articles": self.articles, "aliases": list(self.aliases)}
 
 
-class _Keys(Sequence[tuple[str, str]]):
+class _Keys:
     """Code -> ``(kind, name)``: the first segment's facet codes file's records (decoded
     when asked for), then the keys numbered after them.
 
@@ -60,15 +60,7 @@ class _Keys(Sequence[tuple[str, str]]):
     def __len__(self) -> int:
         return len(self._file) + len(self._more)
 
-    @overload
-    def __getitem__(self, code: int) -> tuple[str, str]: ...
-
-    @overload
-    def __getitem__(self, code: slice) -> list[tuple[str, str]]: ...
-
-    def __getitem__(self, code):
-        if isinstance(code, slice):
-            return [self[c] for c in range(*code.indices(len(self)))]
+    def __getitem__(self, code: int) -> tuple[str, str]:
         n = len(self._file)
         return self._file[code] if code < n else self._more[code - n]
 

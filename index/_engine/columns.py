@@ -211,7 +211,7 @@ class RefColumn(columns.Column):
             refs.frombytes(get(basepos, refs.itemsize * n_refs))
             pos = basepos + refs.itemsize * n_refs
             # The values stay one string, cut on reading: a bytes object per distinct value
-            # cost a Python loop (0.08 s for 2,000,000 paragraphs' article ids) and 40
+            # cost a Python loop (67 ms for 2,363,409 paragraphs' article ids) and 40
             # bytes of memory each.
             offsets = np.zeros(n_values + 1, dtype=np.int64)
             np.cumsum(np.frombuffer(get(pos, 4 * n_values), dtype=np.uint32), out=offsets[1:])
