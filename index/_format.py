@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 import numpy as np
 from searchlib.index._records import Entity
@@ -64,6 +66,7 @@ NO_DATE = 2 ** 64 - 1
 
 _RECORD = "\x1e"
 _UNIT = "\x1f"
+_RECORD_BYTE, _UNIT_BYTE = ord(_RECORD), ord(_UNIT)
 _KIND_CODE = {kind: "abcdefgh"[i] for i, kind in enumerate(KINDS)}
 _KIND_OF = {code: kind for kind, code in _KIND_CODE.items()}
 
@@ -186,10 +189,10 @@ def encode_facet_codes(counts: np.ndarray, codes: np.ndarray, records: Sequence[
                      np.asarray(codes, dtype=f"<u{code_width}").tobytes(), keys))
 
 
-def decode_facet_codes(buf) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+def decode_facet_codes(buf) -> tuple[np.ndarray, np.ndarray, FacetKeys]:
     """Inverse of :func:`encode_facet_codes`: ``(starts, codes, keys)``, where *starts*
-    holds each document's first code (one more entry than documents) and *codes* views
-    *buf* (no copy: a memory map stays one).
+    holds each document's first code (one more entry than documents), *codes* views *buf*
+    (no copy: a memory map stays one) and *keys* decodes a record when it is asked for.
 
     :raises ValueError: when *buf* is not such a file
     """
@@ -208,14 +211,79 @@ def decode_facet_codes(buf) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str
     codes = np.frombuffer(view, dtype=f"<u{code_width}", count=ncodes, offset=at)
     at += code_width * ncodes
     try:
-        text = zlib.decompress(view[at:]).decode("utf-8")
+        raw = zlib.decompress(view[at:])
+        raw.decode("utf-8")  # checked whole once; then each record decodes alone
     except (zlib.error, UnicodeDecodeError) as e:
         raise ValueError(f"damaged facet codes file: {e}") from None
-    if not text:
-        return starts, codes, []
-    # Tens of thousands of names: split and paired in C, not record by record, unless a
-    # name holds the unit separator itself.
-    parts = text.replace(_RECORD, _UNIT).split(_UNIT)
-    if len(parts) != 2 * (text.count(_RECORD) + 1):
-        return starts, codes, decode_entity_column(text.encode("utf-8"))
-    return starts, codes, list(zip(parts[0::2], parts[1::2], strict=True))
+    return starts, codes, FacetKeys(raw)
+
+
+class FacetKeys(Sequence[tuple[str, str]]):
+    """The ``(kind, name)`` records of a facet codes file by number, decoded one at a time.
+
+    A search shows a few dozen names: decoding all of them when a searcher first counts
+    facets took 0.3 s for the 328,000 names of 2,000,000 paragraphs (and about 100 bytes
+    of memory each). Records are found by where their separators are, in one array scan.
+
+    :param raw: the records, UTF-8, joined as an entity column value is
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        cuts = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == _RECORD_BYTE)
+        # record i is raw[bounds[i]:bounds[i + 1] - 1]
+        bounds = (np.concatenate(([0], cuts + 1, [len(raw) + 1])) if raw
+                  else np.zeros(1)).astype(np.int64)
+        # Every record must hold the unit separator between its kind and its name.
+        units = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == _UNIT_BYTE)
+        first = np.searchsorted(units, bounds[:-1])
+        if np.any(first >= len(units)) or np.any(units[np.minimum(first, len(units) - 1)]
+                                                 >= bounds[1:] - 1):
+            raise ValueError("a facet key without a kind")
+        self._bounds = array("q", bounds.tobytes())  # read back as Python ints
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, str]]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("facet key out of range")
+        kind, name = self._raw[self._bounds[i]:self._bounds[i + 1] - 1].decode(
+            "utf-8").split(_UNIT, 1)
+        return kind, name
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """Every record, decoded in bulk: split and paired in C unless a name holds the
+        unit separator itself."""
+        if not self._raw:
+            return iter(())
+        text = self._raw.decode("utf-8")
+        parts = text.replace(_RECORD, _UNIT).split(_UNIT)
+        if len(parts) != 2 * len(self):
+            return iter(decode_entity_column(self._raw))
+        return zip(parts[0::2], parts[1::2], strict=True)
+
+    def kind_codes(self, kinds: Sequence[str]) -> np.ndarray:
+        """Each record's kind as its place in *kinds* (``int8``; -1: none of them), found
+        by comparing bytes at every record's start, with no record decoded."""
+        data = np.frombuffer(self._raw, dtype=np.uint8)
+        starts = np.frombuffer(self._bounds, dtype=np.int64)[:-1]
+        lengths = np.frombuffer(self._bounds, dtype=np.int64)[1:] - 1 - starts
+        out = np.full(len(self), -1, dtype=np.int8)
+        for k, kind in enumerate(kinds):
+            prefix = f"{kind}{_UNIT}".encode()
+            match = lengths >= len(prefix)
+            for j, byte in enumerate(prefix):
+                match &= data[np.minimum(starts + j, len(data) - 1)] == byte
+            out[match & (out == -1)] = k
+        return out

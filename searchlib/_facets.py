@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from typing import cast
 
 import numpy as np
 
 from searchlib.index._engine.facetcodes import has_facet_codes, read_facet_codes
-from searchlib.index._format import ENTITY_COLUMN, KINDS, decode_entity_column
+from searchlib.index._format import ENTITY_COLUMN, KINDS, FacetKeys, decode_entity_column
 
 #: Up to this many matches, facets are counted from the documents' own entries until the
 #: whole table has been built (which a larger search triggers).
@@ -38,6 +39,55 @@ class EntityCount:
                 "articles": self.articles, "aliases": list(self.aliases)}
 
 
+class _Keys:
+    """Code -> ``(kind, name)``: the first segment's facet codes file's records (decoded
+    when asked for), then the keys numbered after them.
+
+    The reverse look-up (:meth:`code`) is built only when a key must be numbered: for a
+    second segment, or a segment read from its entity column.
+    """
+
+    def __init__(self) -> None:
+        self._file: Sequence[tuple[str, str]] = ()
+        self._more: list[tuple[str, str]] = []
+        self._codes: dict[tuple[str, str], int] | None = None
+
+    def adopt(self, keys: FacetKeys) -> None:
+        """Number the table by a facet codes file's keys (before any other key)."""
+        assert not self, "only the first keys can be adopted"
+        self._file = keys
+
+    def __len__(self) -> int:
+        return len(self._file) + len(self._more)
+
+    def __getitem__(self, code: int) -> tuple[str, str]:
+        n = len(self._file)
+        return self._file[code] if code < n else self._more[code - n]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return chain(self._file, self._more)
+
+    def code(self, key: tuple[str, str]) -> int:
+        """The code of *key*, numbered next if it has none yet."""
+        codes = self._codes
+        if codes is None:
+            codes = self._codes = dict(zip(self, range(len(self)), strict=True))
+        code = codes.get(key)
+        if code is None:
+            code = codes[key] = len(self)
+            self._more.append(key)
+        return code
+
+    def kind_codes(self) -> np.ndarray:
+        """Each code's kind as its place in :data:`KINDS` (``int8``; -1: another kind)."""
+        order = {kind: i for i, kind in enumerate(KINDS)}
+        more = np.fromiter((order.get(k, -1) for k, _n in self._more), dtype=np.int8,
+                           count=len(self._more))
+        if isinstance(self._file, FacetKeys):
+            return np.concatenate([self._file.kind_codes(KINDS), more])
+        return more
+
+
 class FacetTable:
     """A docnum -> (kind, name) table for one searcher's view of the index.
 
@@ -52,24 +102,22 @@ class FacetTable:
         self._column = (reader.column_reader(ENTITY_COLUMN)
                         if reader.has_column(ENTITY_COLUMN) else None)
         self._reader = reader
-        self._articles = (reader.column_reader("article_id")
-                          if reader.has_column("article_id") else None)
-        self._codes: dict[tuple[str, str], int] = {}
-        self._keys: list[tuple[str, str]] = []
-        self._cache: list[tuple[int, ...] | None] = [None] * reader.doc_count_all()
+        self._keys = _Keys()
+        self._code = self._keys.code
         # Every document's codes as one array and each document's start in it, built the
         # first time an array of document numbers is counted.
         self._flat: np.ndarray | None = None
         self._starts: np.ndarray | None = None
         # Written with the segments: the whole table costs no more than a few entries.
         self._prebuilt = all(has_facet_codes(leaf) for leaf, _off in reader.leaf_readers())
+        self._cache: list[tuple[int, ...] | None] = (
+            [] if self._prebuilt else [None] * reader.doc_count_all())
 
-    def _code(self, key: tuple[str, str]) -> int:
-        code = self._codes.get(key)
-        if code is None:
-            code = self._codes[key] = len(self._keys)
-            self._keys.append(key)
-        return code
+    @cached_property
+    def _articles(self):
+        """The article id column (for :meth:`top`), opened on first use."""
+        reader = self._reader
+        return reader.column_reader("article_id") if reader.has_column("article_id") else None
 
     def _decode(self, docnum: int) -> tuple[int, ...]:
         if self._column is None:
@@ -85,6 +133,8 @@ class FacetTable:
         word on all of Reuters).
         """
         docnums = list(docnums)
+        if self._prebuilt:
+            self._arrays()
         if self._flat is not None:
             flat, starts = self._flat, self._starts
             assert starts is not None  # set with _flat
@@ -118,9 +168,7 @@ class FacetTable:
                 self._flat = np.concatenate([*flats, np.zeros(0, dtype=np.int32)])
                 self._starts = np.concatenate([*starts, np.array([base], dtype=np.int64)])
             self._cache = []
-            order = {kind: i for i, kind in enumerate(KINDS)}
-            self._kind_of = np.fromiter((order.get(k, -1) for k, _n in self._keys),
-                                        dtype=np.int8, count=len(self._keys))
+            self._kind_of = self._keys.kind_codes()
         assert self._starts is not None  # set with _flat
         return self._flat, self._starts
 
@@ -131,8 +179,7 @@ class FacetTable:
             return None
         starts, codes, keys = found
         if not self._keys:  # the first segment numbers the table
-            self._keys.extend(keys)  # in place: a caller may hold the list
-            self._codes.update(zip(keys, range(len(keys)), strict=True))
+            self._keys.adopt(keys)  # in place: a caller may hold the table
             return codes, starts
         mine = np.fromiter(map(self._code, keys), dtype=np.int32, count=len(keys))
         if not np.array_equal(mine, np.arange(len(keys), dtype=np.int32)):
@@ -158,8 +205,8 @@ class FacetTable:
                   if leaf.has_column(ENTITY_COLUMN) else None)
         n = leaf.doc_count_all()
         if column is None or not hasattr(column, "blocks"):
-            entries = [e if (e := cache[offset + d]) is not None else self._decode(offset + d)
-                       for d in range(n)]
+            entries = [e if cache and (e := cache[offset + d]) is not None
+                       else self._decode(offset + d) for d in range(n)]
             flat.extend(chain.from_iterable(entries))
             lengths.extend(len(e) for e in entries)
         else:
@@ -252,9 +299,13 @@ class FacetTable:
         keys = self._keys
         paragraphs: Counter = Counter()
         articles: dict[int, set] = {}
+        shown: dict[int, bool] = {}  # code -> of a wanted kind (each key decoded once)
         for docnum, codes in zip(docnums, self._load(docnums), strict=True):
             for code in codes:
-                if keys[code][0] in wanted:
+                keep = shown.get(code)
+                if keep is None:
+                    keep = shown[code] = keys[code][0] in wanted
+                if keep:
                     paragraphs[code] += 1
                     articles.setdefault(code, set()).add(self._articles[docnum]
                                                          if self._articles is not None

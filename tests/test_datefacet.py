@@ -74,3 +74,17 @@ def test_an_index_without_dates(tmp_path):
         ix.add_articles(_articles(0, [None, None]))
         res = ix.search("harbour")
         assert res.total == 4 and res.dates == []
+
+
+def test_a_narrow_range_of_many_paragraphs(tmp_path):
+    """More paragraphs than days in their range: each day is looked up in a table of the
+    range's months (a wide range converts each paragraph's day, as in ``index`` above)."""
+    days = [dt.date(2023, 1, 20) + dt.timedelta(days=i % 25) for i in range(40)]
+    with searchlib.Index.create(tmp_path / "ix") as ix:
+        ix.add_articles(_articles(0, [*days[:20], None]))
+        ix.add_articles(_articles(100, [None, *days[20:]]))
+        for query in ("", "ferry", "calm"):
+            res = ix.search(query, limit=1)
+            assert [d.to_dict() for d in res.dates] == independent(ix, query)
+        assert [(d.date, d.count) for d in ix.search("").dates] == [("2023-01", 72),
+                                                                   ("2023-02", 48)]

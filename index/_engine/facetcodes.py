@@ -18,6 +18,7 @@ import numpy as np
 from searchlib.index._format import (
     ENTITY_COLUMN,
     FACET_CODES_EXT,
+    FacetKeys,
     decode_facet_codes,
     encode_facet_codes,
 )
@@ -78,7 +79,7 @@ def has_facet_codes(leaf) -> bool:
     return found is not None and found[1].file_exists(found[0])
 
 
-def read_facet_codes(leaf) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]] | None:
+def read_facet_codes(leaf) -> tuple[np.ndarray, np.ndarray, FacetKeys] | None:
     """A segment reader's facet codes ``(starts, codes, keys)`` (see
     :func:`~searchlib.index._format.decode_facet_codes`), or ``None`` when its segment has
     no such file (written by an older version) or it cannot be read.

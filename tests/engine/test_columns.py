@@ -103,7 +103,10 @@ def _column_round_trip(column, values: dict[int, bytes], doccount: int) -> list[
     length = f.tell()
     f.close()
     reader = column.reader(storage.open_file("col"), 0, length, doccount)
-    return list(reader)
+    got = list(reader)
+    if isinstance(reader, RefColumn.Reader):  # the distinct values, in reference order
+        assert reader._values == list(dict.fromkeys([b"", *(values[d] for d in sorted(values))]))
+    return got
 
 
 def test_ref_column_beyond_65536_distinct_values():

@@ -8,13 +8,21 @@ no facet codes file: an older index). Their facets and entity counts must agree.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 from searchlib.index._engine.codec import CompactCodec
 from searchlib.index._engine.facetcodes import has_facet_codes, read_facet_codes
-from searchlib.index._format import FACET_CODES_EXT, decode_facet_codes, encode_facet_codes
+from searchlib.index._format import (
+    ENTITY_COLUMN,
+    FACET_CODES_EXT,
+    KINDS,
+    decode_entity_column,
+    decode_facet_codes,
+    encode_facet_codes,
+)
 from searchlib.index._integrity import read_manifest
 from whoosh.codec.whoosh3 import W3Codec
 
@@ -63,6 +71,14 @@ def old(tmp_path_factory, articles):
     ix.close()
 
 
+@pytest.fixture(scope="module")
+def single(tmp_path_factory, articles):
+    ix = Index.create(tmp_path_factory.mktemp("single") / "ix")
+    ix.add_articles(articles)
+    yield ix
+    ix.close()
+
+
 def _leaves(ix: Index) -> list:
     return list(ix._current().reader().leaf_readers())
 
@@ -99,6 +115,50 @@ def test_facets_from_files_equal_facets_from_columns(new, old, query):
     assert a.total == b.total
     assert a.facets == b.facets
     assert new.entities(query, top=30) == old.entities(query, top=30)
+
+
+def _matches(ix: Index, query: str) -> list[int]:
+    searcher = ix._current()
+    return sorted(searcher.search(ix._parser.parse(query), limit=None).docs())
+
+
+def _independent(ix: Index, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
+    """Each kind's names and counts over *docnums*, most first and among equal counts in
+    the order first named, from the entity column's values decoded one by one."""
+    column = ix._current().reader().column_reader(ENTITY_COLUMN)
+    tally: Counter = Counter()
+    first: dict[tuple[str, str], int] = {}
+    for d in docnums:
+        for key in decode_entity_column(column[d]):
+            tally[key] += 1
+            first.setdefault(key, len(first))
+    ranked = sorted(tally, key=lambda key: (-tally[key], first[key]))
+    return {kind: [(n, tally[(k, n)]) for k, n in ranked if k == kind] for kind in KINDS}
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("which", ["single", "new", "old"])
+def test_counts_and_names_equal_a_decode_of_every_value(request, which, query):
+    ix = request.getfixturevalue(which)
+    docnums = _matches(ix, query)
+    want = _independent(ix, docnums)
+    # A fresh table each time: the first count of a searcher is the cold one.
+    for docs in (np.array(docnums, dtype=np.int64), docnums):
+        counts = FacetTable(ix._current().reader()).count(docs)
+        assert {kind: list(c.items()) for kind, c in counts.items()} == want
+    table = FacetTable(ix._current().reader())
+    assert {kind: list(c.items()) for kind, c in table.count(np.array(docnums), top=5).items()
+            } == {kind: names[:5] for kind, names in want.items()}
+
+
+def test_one_segment_decodes_only_the_names_shown(single):
+    assert len(_leaves(single)) == 1
+    table = FacetTable(single._current().reader())
+    counts = table.count(np.array(_matches(single, "oil")), top=3)
+    assert sum(map(len, counts.values())) == 9
+    keys = table._keys
+    assert len(keys) > 500 and keys._codes is None  # no name -> code table was needed
+    assert [keys[c] for c in range(len(keys))] == list(keys)
 
 
 def test_few_matches_use_the_file_not_the_column(new):
@@ -150,7 +210,10 @@ def test_the_file_round_trips_at_every_width(ndocs, nkeys, most):
     starts, got, keys = decode_facet_codes(encode_facet_codes(counts, codes, records))
     assert starts.tolist() == [0, *np.cumsum(counts).tolist()]
     assert got.tolist() == codes.tolist()
-    assert keys == [tuple(r.decode().split("\x1f", 1)) for r in records]
+    expected = [tuple(r.decode().split("\x1f", 1)) for r in records]
+    assert list(keys) == expected  # decoded in bulk
+    assert [keys[i] for i in range(len(keys))] == expected  # one at a time
+    assert keys.kind_codes(KINDS).tolist() == [KINDS.index(k) for k, _n in expected]
 
 
 def test_a_damaged_file_is_refused():
