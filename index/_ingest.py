@@ -26,7 +26,7 @@ from searchlib.index._records import Article
 from searchlib.index._runs import write_error
 from searchlib.index._writer import ArticleWriter, BatchCounts
 
-from searchlib._errors import IngestInterrupted, InputError
+from searchlib._errors import IngestInterrupted, InputError, SearchlibError
 
 
 @dataclass
@@ -144,12 +144,12 @@ def ingest_articles(writer: ArticleWriter, articles: Iterable[Article | InputErr
                 flush(batch)
             try:
                 writer.consolidate(before=on_merge)
-            except OSError as e:
+            except (OSError, SearchlibError) as e:
                 # Every batch is committed: the merge is an optimisation, the next run
                 # finishes it. Nothing failed that the user asked for.
-                report.notes.append(f"the final merge could not be written "
-                                    f"({e.strerror or e}); every batch is committed and the "
-                                    "next run finishes the merge")
+                why = getattr(e, "strerror", None) or e
+                report.notes.append(f"the final merge could not be written ({why}); every "
+                                    "batch is committed and the next run finishes the merge")
     except IngestInterrupted:
         raise
     except KeyboardInterrupt as e:

@@ -173,7 +173,13 @@ def problems(where: Path, quick: bool = False) -> list[Problem]:
             ok = _verified.get(key) == crc
         if ok:
             continue
-        actual = checksum(path)
+        try:
+            actual = checksum(path)
+        except FileNotFoundError:  # merged away by a commit between the stat and the read
+            if stale or latest_generation(where) > manifest.generation:
+                continue
+            found.append(Problem(str(path), f"missing; {_RESTORE}"))
+            continue
         if actual != crc:
             found.append(Problem(str(path), f"damaged: checksum {actual}, {crc} recorded; "
                                  f"{_RESTORE}"))

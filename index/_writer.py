@@ -184,6 +184,9 @@ class ArticleWriter:
                             else None)
         self._lock = None  # Whoosh's FileLock while this writer holds it for a whole session
         self._before: set[str] = set()  # ids of the segments there were when the session began
+        #: In a session that began on an empty index, the ids of the articles it committed:
+        #: only those can be in the index already (None: any id can).
+        self._written: set[str] | None = None
 
     def __enter__(self) -> ArticleWriter:
         lock = self.ix.lock("WRITELOCK")
@@ -200,6 +203,7 @@ class ArticleWriter:
             # A run that was stopped before its final merge left its segments: this run
             # merges them with its own, even when it has nothing new to write.
             self._before = start_run(self.ix.storage.folder, current)
+            self._written = set() if self.ix.doc_count_all() == 0 else None
         except BaseException:
             self.__exit__()
             raise
@@ -215,6 +219,7 @@ class ArticleWriter:
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+            self._written = None
 
     def write(self, articles: Sequence[Article],
               on_commit: Callable[[BatchCounts], None] | None = None,
@@ -281,6 +286,8 @@ class ArticleWriter:
                 self._tidy()
                 raise
             record_sums(self.ix)
+            if self._written is not None:
+                self._written.update(_article_id(a) for a in changed)
             if self.names is not None:
                 self._names_dirty = True
                 if self._lock is None or (
@@ -367,10 +374,14 @@ class ArticleWriter:
             return list(batch.values()), set()
         changed: list[Article] = []
         replacing: set[str] = set()
+        written = self._written
+        if written is not None and written.isdisjoint(batch):
+            # A build from empty: ids this session never wrote are in no segment.
+            return list(batch.values()), replacing
         with self.ix.searcher() as s:
             docs = DocumentReader(s)
             for aid, a in batch.items():
-                header = docs.header(aid)
+                header = docs.header(aid) if written is None or aid in written else None
                 if header is None:
                     changed.append(a)
                 elif header.get("hash") == a.content_hash():

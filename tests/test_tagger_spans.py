@@ -6,8 +6,11 @@ whatever the trained weights do.
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
-from searchlib.index.entities._tagger_spans import article_spans, join_first_names
+from searchlib.index.entities._tagger_spans import _whole_words, article_spans, join_first_names
 
 
 def spans(text: str, *marks: tuple[str, str]) -> list[tuple[str, int, int]]:
@@ -61,3 +64,18 @@ def test_article_spans_give_kinds() -> None:
     text = "Drexel Burnham Lambert Inc said."
     out = article_spans([text], [spans(text, ("PER", "Drexel"), ("ORG", "Burnham Lambert Inc"))])
     assert out == [[("org", 0, len("Drexel Burnham Lambert Inc"))]]
+
+
+def test_whole_words_are_what_the_regex_of_words_finds() -> None:
+    rng = random.Random(8)
+    pieces = ["Smith", "Smithson", "O'Smith", "Smith-Jones", "Qin", "Gang", "Élise", "said",
+              " ", "  ", ",", ".", "-", "'", "\u2019", "_", "2"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", ""]) for _ in range(12))
+        words = set(rng.sample(["Smith", "Qin", "Gang", "Élise", "Smithson", "Jones"],
+                               rng.randint(1, 4)))
+        pattern = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(map(re.escape, sorted(words)))
+                             + r")(?![\w-])")
+        assert _whole_words(text, words) == [m.span() for m in pattern.finditer(text)], text
+    assert _whole_words("Smith, O'Smith, Smith-Jones and Smithson met Smith.", {"Smith"}) == [
+        (0, 5), (45, 50)]

@@ -68,3 +68,29 @@ def test_names_counted_in_an_interrupted_session_are_saved(tmp_path: Path,
     with pytest.raises(IngestInterrupted):
         ix.add_articles(stream(), batch_size=1)
     assert _full_counts(tmp_path / "ix")["Antony Blinken"] == 3
+
+
+def test_a_build_from_empty_looks_up_only_the_ids_it_wrote(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from searchlib.index._documents import DocumentReader
+
+    looked: list[str] = []
+    real = DocumentReader.header
+    monkeypatch.setattr(DocumentReader, "header",
+                        lambda self, aid: looked.append(aid) or real(self, aid))
+    ix = Index.create(tmp_path / "ix")
+    first, second = _articles(6)[:3], _articles(6)[3:]
+    changed = Article(id="a1", title="Talks, day 1", paragraphs=["Rewritten."])
+    with ix._writer(wait=5.0) as writer:
+        writer.write(first)
+        assert writer.write(second).added == 3 and looked == []  # none of them written yet
+        counts = writer.write([first[0], changed, Article(id="new", title="New", paragraphs=[])])
+        assert (counts.skipped, counts.replaced, counts.added) == (1, 1, 1)
+        assert sorted(looked) == ["a0", "a1"]  # "new" was never written: not looked up
+    looked.clear()
+    with ix._writer(wait=5.0) as writer:  # a session on an index with articles: every id
+        assert writer.write([first[2], Article(id="b", title="B", paragraphs=[])]).added == 1
+        assert sorted(looked) == ["a2", "b"]
+    assert ix.stats().articles == 8
+    assert [h.paragraph for h in ix.search("rewritten").hits] == [1]

@@ -167,7 +167,7 @@ class CompactPostingsWriter(W3PostingsWriter):
         elif self._held is not None:
             self._write_held(last=False)
         count, lastid, maxweight, flags, mnlen, mxlen, datalen = block.header
-        ids, weights, _values = block.decoded()
+        ids, weights = block.ids_and_weights()
         info = self._terminfo
         info._weight += sum(weights)
         info._df += count
@@ -354,6 +354,13 @@ class RawBlock:
         """``(ids, weights, values)``; only while its matcher is still on this block."""
         return self._matcher.decoded()
 
+    def ids_and_weights(self) -> tuple:
+        """``(ids, weights)``, the values left uncut; only while its matcher is on it."""
+        matcher = self._matcher
+        matcher._read_ids()
+        matcher._read_weights()
+        return matcher._ids, matcher._weights
+
 
 class CompactTermInfo(W3TermInfo):
     """W3's term info with a shorter tail.
@@ -415,7 +422,8 @@ class CompactFieldWriter(W3FieldWriter):
         document order, are posting tuples as ``add_postings`` takes them, or
         :class:`MovedPostings`, whose full blocks are copied as stored (the others are
         decoded and re-blocked: partial blocks do not pile up merge after merge, and
-        small terms stay in few blocks).
+        small terms stay in few blocks), and all of whose blocks are copied when the term
+        has no other source (its blocks are what cutting it again would give).
 
         :param lengths: the segment's per-document reader (field lengths), or None
         """
@@ -437,11 +445,14 @@ class CompactFieldWriter(W3FieldWriter):
             started = False
             for source in sources:
                 if isinstance(source, MovedPostings):
+                    # A term of one segment only keeps its blocks, the last one too: cutting
+                    # them again would give the same blocks.
+                    whole = len(sources) == 1
                     for block in source.matcher.raw_blocks():
                         if not started:
                             self.start_term(btext)
                             started = True
-                        if len(block) >= full:
+                        if whole or len(block) >= full:
                             self._postwriter.copy_block(block, source.base)
                             continue
                         ids, weights, values = block.decoded()

@@ -12,7 +12,7 @@ tier when it holds :data:`MERGE_FACTOR` segments. Each paragraph is then rewritt
 once per tier it climbs, and an index of N batches keeps under
 ``MERGE_FACTOR * log(N)`` segments. Segments with more deleted than live documents are
 rewritten too, to drop the dead ones. Inside an ingest session, which ends by merging what
-it wrote into one segment, the session's own segments are tiered by a larger factor
+it wrote into one segment, the session's own segments are left as they are up to a cap
 (:func:`session_merge`): merging them on the way would be done again at the end.
 
 Merging itself is done here too, not by Whoosh's ``add_reader``: that sends every posting
@@ -27,22 +27,36 @@ from __future__ import annotations
 
 import heapq
 import math
+import resource
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
 from searchlib.index._engine.codec import CompactLeafMatcher, CompactTermsReader, MovedPostings
+from searchlib.index._engine.splitmerge import can_split, run_split
 from whoosh.reading import SegmentReader
 
 #: Segments of one tier merged at a time, and the size ratio between tiers.
 MERGE_FACTOR = 8
 
-#: The same for the segments an ingest session writes itself (:func:`session_merge`).
-#: The session ends by merging them all into one, so each merge on the way is work done
-#: twice; they are only kept from piling up without bound (a long run, or one stopped before
-#: its final merge). All of Reuters, 22 segments: 48 -> 38 s.
-SESSION_MERGE_FACTOR = 32
+#: The most segments an ingest session keeps of its own before merging them into one (and
+#: at most a quarter of the process's open-file limit: a searcher holds each segment's file
+#: open). The session ends by merging them all into one, so every merge on the way is work
+#: done twice: all of Reuters (22 segments) went 48 -> 38 s without them. The cap only keeps a
+#: very long run, or one stopped before its final merge, from piling up segments.
+SESSION_SEGMENTS = 512
+
+
+def session_segments_cap() -> int:
+    """:data:`SESSION_SEGMENTS`, lowered to a quarter of this process's open-file limit."""
+    try:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (OSError, ValueError):
+        return SESSION_SEGMENTS
+    if soft == resource.RLIM_INFINITY:
+        return SESSION_SEGMENTS
+    return max(MERGE_FACTOR, min(SESSION_SEGMENTS, soft // 4))
 
 
 def _full_tier(segments: list, factor: int) -> list:
@@ -75,16 +89,19 @@ def tiered_merge(writer, segments: list) -> list:
 
 def session_merge(before: set[str]):
     """The merge policy of a commit inside an ingest session that ends by merging its own
-    segments (``ArticleWriter.consolidate``): the segments from before the session are
-    tiered as by :func:`tiered_merge`, the session's own by :data:`SESSION_MERGE_FACTOR`.
+    segments into one (``ArticleWriter.consolidate``): the segments from before the session
+    are tiered as by :func:`tiered_merge`; the session's own are merged only when there are
+    :func:`session_segments_cap` of them.
 
     :param before: ids (``segment.segid``) of the segments there were when it began
     """
+    cap = session_segments_cap()
+
     def policy(writer, segments: list) -> list:
         old = [s for s in segments if s.segid in before]
         new = [s for s in segments if s.segid not in before]
         return _merge_with_dead(writer, segments, _full_tier(old, MERGE_FACTOR)
-                                + _full_tier(new, SESSION_MERGE_FACTOR))
+                                + (new if len(new) >= cap else []))
     return policy
 
 
@@ -117,9 +134,16 @@ def merge_into(writer, segments: list) -> None:
         return
     pool = writer.pool if isinstance(writer.pool, _MergingPool) else _MergingPool(writer.pool)
     writer.pool = pool
-    for segment in segments:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        pool.sources.append((reader, writer.docnum, _copy_documents(writer, reader)))
+    readers = [SegmentReader(writer.storage, writer.schema, segment) for segment in segments]
+    if can_split(writer, readers):
+        # Document values are copied when the segment is written, beside its postings.
+        for reader in readers:
+            pool.sources.append((reader, writer.docnum, None))
+            pool.deferred.append((reader, writer.docnum))
+            writer.docnum += reader.doc_count_all()
+    else:
+        for reader in readers:
+            pool.sources.append((reader, writer.docnum, _copy_documents(writer, reader)))
     writer._added = True
 
 
@@ -163,6 +187,9 @@ class _MergingPool:
     def __init__(self, pool) -> None:
         self._pool = pool
         self.sources: list[tuple[SegmentReader, int, dict[int, int] | None]] = []
+        #: ``(reader, base)`` of segments whose document values are still to be copied,
+        #: on two cores by :meth:`flush_split`
+        self.deferred: list[tuple[SegmentReader, int]] = []
 
     def __getattr__(self, name: str):
         return getattr(self._pool, name)
@@ -182,6 +209,13 @@ class _MergingPool:
             for key, group in groupby(heapq.merge(*streams, key=itemgetter(0)),
                                       key=itemgetter(0)):
                 yield key, [source for _key, source in group]
+        finally:
+            self._close_sources()
+
+    def flush_split(self, writer) -> None:
+        """Write the merged segment on two cores (:mod:`.splitmerge`)."""
+        try:
+            run_split(writer, self.deferred, self.iter_terms, _copy_documents)
         finally:
             self._close_sources()
 

@@ -34,19 +34,19 @@ class PositionedFile(StructFile):
         self._pos = fileobj.tell()
         self._write = fileobj.write
 
-    def write(self, data) -> int:  # type: ignore[override]  (StructFile's takes *args)
+    def write(self, data) -> int:
         n = self._write(data)
         self._pos += n
         return n
 
-    def tell(self) -> int:  # type: ignore[override]
+    def tell(self) -> int:
         return self._pos
 
-    def seek(self, *args: Any) -> int:  # type: ignore[override]
+    def seek(self, *args: Any) -> int:
         self._pos = self.file.seek(*args)
         return self._pos
 
-    def truncate(self, *args: Any) -> int:  # type: ignore[override]
+    def truncate(self, *args: Any) -> int:
         size = self.file.truncate(*args)
         self._pos = self.file.tell()
         return size

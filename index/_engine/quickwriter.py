@@ -85,7 +85,7 @@ def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
     return postings
 
 
-class _LoadedLengths:
+class LoadedLengths:
     """A segment's per-document reader whose field lengths are read whole, once per field.
 
     Whoosh's ``FieldWriter.add_postings`` asks for a document's length in the field with
@@ -98,16 +98,25 @@ class _LoadedLengths:
         self._doccount = doccount
 
     def doc_field_length_reader(self, fieldname: str, default: int = 0) -> Callable:
+        table = self.table(fieldname)
+        if table is None:
+            return lambda docnum: default
+        return table.__getitem__
+
+    def table(self, fieldname: str) -> list[int | None] | None:
+        """Every document's length in the field, and one ``None`` past the last (W3's
+        reader: a document past the column's end, or byte 0, has no length); ``None`` when
+        the segment has no lengths for the field."""
         reader = self._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if reader is None:
-            return lambda docnum: default
+            return None
         if not (isinstance(reader, NumericColumn.Reader) and reader._fixedlen == 1):
-            return self._perdoc.doc_field_length_reader(fieldname, default)
+            length = self._perdoc.doc_field_length_reader(fieldname, None)
+            return [length(d) or None for d in range(self._doccount)] + [None]
         raw = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
-        # W3's reader: byte 0 (and a document past the column's end) is no length (None).
         table: list[int | None] = [_DECODED[b] for b in raw]
         table.extend([None] * (self._doccount + 1 - len(table)))
-        return table.__getitem__
+        return table
 
 
 _DECODED: list[int | None] = [byte_to_length(b) if b else None for b in range(256)]
@@ -119,9 +128,12 @@ def flush_segment(writer: SegmentWriter) -> None:
 
     :param writer: the writer whose segment is written
     """
+    if getattr(writer.pool, "deferred", None):  # a merge on two cores (_engine.splitmerge)
+        writer.pool.flush_split(writer)
+        return
     writer.perdocwriter.close()
     perdoc = writer.per_document_reader() if writer.codec.length_stats else None
-    lengths = _LoadedLengths(perdoc, writer.docnum) if perdoc else None
+    lengths = LoadedLengths(perdoc, writer.docnum) if perdoc else None
     terms = getattr(writer.pool, "iter_terms", None)  # a term pool, or a merge's
     if terms is not None and hasattr(writer.fieldwriter, "add_terms"):
         writer.fieldwriter.add_terms(writer.schema, lengths, terms())

@@ -45,15 +45,40 @@ def surnames(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
     last = {w for w in last if len(w) > 2 and w[0].isupper() and w.isalpha()}
     if not last:
         return tagged
-    pattern = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(map(re.escape, sorted(last)))
-                         + r")(?![\w-])")
     out = []
     for text, spans in zip(paragraphs, tagged, strict=True):
-        extra = [("PER", m.start(), m.end()) for m in pattern.finditer(text)
-                 if not any(s < m.end() and m.start() < e for _, s, e in spans)
-                 and (m.group().lower() not in common or not caps_paragraph(text))]
+        extra = [("PER", a, b) for a, b in _whole_words(text, last)
+                 if not any(s < b and a < e for _, s, e in spans)
+                 and (text[a:b].lower() not in common or not caps_paragraph(text))]
         out.append(sorted(spans + extra, key=lambda x: x[1]) if extra else spans)
     return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
+
+
+def _whole_words(text: str, words: set[str]) -> list[tuple[int, int]]:
+    """Spans where one of *words* (letters only) stands as a whole word: not after a word
+    character, apostrophe or hyphen, not before a word character or hyphen.
+
+    What a regex alternation of the words would find, without compiling one per article
+    (that was a tenth of the extractor's time): whole-word occurrences of different words
+    cannot overlap.
+    """
+    found = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            if (not _is_word_char(before) and before not in "'\u2019-"
+                    and not _is_word_char(after) and after != "-"):
+                found.append((start, end))
+            start = text.find(word, start + 1)
+    found.sort()
+    return found
 
 
 def trusted_in_capitals(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import resource
 
-from searchlib.index._engine.merging import MERGE_FACTOR, SESSION_MERGE_FACTOR
+from searchlib.index._engine import merging
+from searchlib.index._engine.merging import MERGE_FACTOR, SESSION_SEGMENTS, session_segments_cap
 
 from searchlib import Article, Index
 
@@ -88,29 +90,39 @@ def test_a_run_ends_in_one_segment_and_leaves_older_ones_alone(tmp_path):
     assert ix.search("cranes", limit=1).total == 8
 
 
-def test_a_session_leaves_its_own_segments_to_its_final_merge(tmp_path):
+def test_a_session_leaves_its_own_segments_to_its_final_merge(tmp_path, monkeypatch):
+    cap = 12
+    monkeypatch.setattr(merging, "SESSION_SEGMENTS", cap)
     ix = Index.create(tmp_path / "ix")
     for i in range(MERGE_FACTOR - 1):  # older segments, one per run
         ix.add_articles(_articles(1, start=100 + i))
     older = {s.segid for s in ix._ix._segments()}
     counts = []
     with ix._writer(wait=5.0) as writer:
-        for i in range(SESSION_MERGE_FACTOR + 3):
+        for i in range(cap + 3):
             writer.write(_articles(1, start=i))
             counts.append(len(segment_sizes(ix)))
-        # The session's segments piled up to a full tier of the session's factor (where the
-        # index-wide factor would have merged them long before), then merged into one.
-        assert max(counts) == len(older) + SESSION_MERGE_FACTOR
+        # The session's segments piled up to the cap (where the index-wide tiers would
+        # have merged them long before), then all went into one.
+        assert max(counts) == len(older) + cap
         assert counts[-1] == len(older) + 1 + 2
         # The older segments' tier is one short of full: they stay as they are.
         assert older <= {s.segid for s in ix._ix._segments()}
         assert writer.consolidate()
     assert len(segment_sizes(ix)) == len(older) + 1
-    assert ix.stats().articles == SESSION_MERGE_FACTOR + 3 + len(older)
+    assert ix.stats().articles == cap + 3 + len(older)
     # Later runs fill the older tier, and their commits merge it as before.
     ix.add_articles(_articles(1, start=200))
     ix.add_articles(_articles(1, start=201))
     assert len(segment_sizes(ix)) <= 3
+
+
+def test_the_session_cap_leaves_room_for_open_files(monkeypatch):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert session_segments_cap() == min(SESSION_SEGMENTS, soft // 4) or soft == \
+        resource.RLIM_INFINITY
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (256, hard))
+    assert session_segments_cap() == 64
 
 
 def test_merging_keeps_every_posting_length_and_value(tmp_path):
