@@ -124,8 +124,10 @@ class IndexNames:
         """
         if " " in name:
             return None
-        wanted = [(n, self.full[n]) for n in self._by_word.get(_fold(name), ())
-                  if among is None or n in among]
+        candidates = self._by_word.get(_fold(name), set())
+        # The article's few names, not the index's many (which grow with every batch).
+        wanted = ([(n, self.full[n]) for n in among if n in candidates] if among is not None
+                  else [(n, self.full[n]) for n in candidates])
         if not wanted:
             return None
         best, count = max(wanted, key=lambda nc: (nc[1], nc[0]))
@@ -163,6 +165,9 @@ class IndexNames:
         """
         self._count(articles)
         first_names = load().first_names
+        # A bare surname no full name of its article explains is looked up index-wide, and
+        # the counts do not change within the batch: once per name.
+        index_wide: dict[str, str | None] = {}
         out = []
         for paragraphs in articles:
             in_article = {e.name for found in paragraphs for e in found
@@ -179,7 +184,14 @@ class IndexNames:
                     if kind == "person" and self.mostly_org(name):
                         kind = "org"
                     if kind == "person" and " " not in name:
-                        name = self.short_form(name, by_word.get(_fold(name))) or name
+                        among = by_word.get(_fold(name))
+                        if among is None:
+                            if name not in index_wide:
+                                index_wide[name] = self.short_form(name)
+                            full = index_wide[name]
+                        else:
+                            full = self.short_form(name, among)
+                        name = full or name
                         if " " not in name and name not in first_names:
                             continue  # a bare surname that names nobody in particular
                     if (kind, name) != (e.kind, e.name):
