@@ -188,10 +188,10 @@ class IndexNames:
                         if among is None:
                             if name not in index_wide:
                                 index_wide[name] = self.short_form(name)
-                            full = index_wide[name]
+                            expanded = index_wide[name]
                         else:
-                            full = self.short_form(name, among)
-                        name = full or name
+                            expanded = self.short_form(name, among)
+                        name = expanded or name
                         if " " not in name and name not in first_names:
                             continue  # a bare surname that names nobody in particular
                     if (kind, name) != (e.kind, e.name):
