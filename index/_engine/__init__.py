@@ -19,6 +19,7 @@ them.
 - :mod:`.pinned`: an index whose schema is read once
 - :mod:`.compound`: the files inside a segment read in place, not copied into memory
 - :mod:`.positioned`: files being written that count their own position
+- :mod:`.splitmerge`: a large pure merge on two cores (postings in a forked child)
 """
 
 #: The whoosh3 releases this package was verified against (``setup.cfg`` pins the same).
