@@ -297,20 +297,21 @@ class CompactLeafMatcher(W3LeafMatcher):
             yield RawBlock(header, self._postfile.get(self._dataoffset, header[-1]), self)
             self._next_block()
 
-    def decoded(self) -> tuple:
-        """``(ids, weights, values)`` of the current block."""
+    def ids_and_weights(self) -> tuple:
+        """``(ids, weights)`` of the current block, its values left uncut."""
         self._read_ids()
         self._read_weights()
+        return self._ids, self._weights
+
+    def decoded(self) -> tuple:
+        """``(ids, weights, values)`` of the current block."""
         self._read_values()
-        return self._ids, self._weights, self._values
+        return (*self.ids_and_weights(), self._values)
 
     def blocks(self):
         """``(ids, weights, values)`` of each block from the current one on (for merging)."""
         while self.is_active():
-            self._read_ids()
-            self._read_weights()
-            self._read_values()
-            yield self._ids, self._weights, self._values
+            yield self.decoded()
             self._next_block()
 
     def _read_ids(self) -> None:
@@ -356,10 +357,7 @@ class RawBlock:
 
     def ids_and_weights(self) -> tuple:
         """``(ids, weights)``, the values left uncut; only while its matcher is on it."""
-        matcher = self._matcher
-        matcher._read_ids()
-        matcher._read_weights()
-        return matcher._ids, matcher._weights
+        return self._matcher.ids_and_weights()
 
 
 class CompactTermInfo(W3TermInfo):
@@ -443,11 +441,11 @@ class CompactFieldWriter(W3FieldWriter):
                               else None)
             lastkey = key
             started = False
+            # A term of one segment only keeps its blocks, the last one too: cutting them
+            # again would give the same blocks.
+            whole = len(sources) == 1
             for source in sources:
                 if isinstance(source, MovedPostings):
-                    # A term of one segment only keeps its blocks, the last one too: cutting
-                    # them again would give the same blocks.
-                    whole = len(sources) == 1
                     for block in source.matcher.raw_blocks():
                         if not started:
                             self.start_term(btext)

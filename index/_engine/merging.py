@@ -59,13 +59,12 @@ def session_segments_cap() -> int:
     return max(MERGE_FACTOR, min(SESSION_SEGMENTS, soft // 4))
 
 
-def _full_tier(segments: list, factor: int) -> list:
-    """The segments of the smallest tier that holds *factor* of them (tiers are sizes a
-    factor of *factor* apart), or none."""
+def _full_tier(segments: list) -> list:
+    """The segments of the smallest tier that holds :data:`MERGE_FACTOR` of them, or none."""
     tiers: dict[int, list] = defaultdict(list)
     for segment in segments:
-        tiers[int(math.log(max(segment.doc_count_all(), 1), factor))].append(segment)
-    return next((tiers[t] for t in sorted(tiers) if len(tiers[t]) >= factor), [])
+        tiers[int(math.log(max(segment.doc_count_all(), 1), MERGE_FACTOR))].append(segment)
+    return next((tiers[t] for t in sorted(tiers) if len(tiers[t]) >= MERGE_FACTOR), [])
 
 
 def _merge_with_dead(writer, segments: list, merge: list) -> list:
@@ -84,7 +83,7 @@ def tiered_merge(writer, segments: list) -> list:
     :param segments: the index's existing segments
     :returns: the segments to keep as they are
     """
-    return _merge_with_dead(writer, segments, _full_tier(segments, MERGE_FACTOR))
+    return _merge_with_dead(writer, segments, _full_tier(segments))
 
 
 def session_merge(before: set[str]):
@@ -100,7 +99,7 @@ def session_merge(before: set[str]):
     def policy(writer, segments: list) -> list:
         old = [s for s in segments if s.segid in before]
         new = [s for s in segments if s.segid not in before]
-        return _merge_with_dead(writer, segments, _full_tier(old, MERGE_FACTOR)
+        return _merge_with_dead(writer, segments, _full_tier(old)
                                 + (new if len(new) >= cap else []))
     return policy
 
@@ -259,14 +258,17 @@ def _segment_terms(reader, base: int, docmap: dict[int, int] | None) -> Iterator
         if fieldname in schema:
             matcher = codec.postings_reader(postfile, info, schema[fieldname].format,
                                             term=(fieldname, text))
-            yield (fieldname, text), (MovedPostings(matcher, base)
-                                      if isinstance(matcher, CompactLeafMatcher)
-                                      else _rows(fieldname, text, matcher, base, None))
+            yield (fieldname, text), _moved(fieldname, text, matcher, base, None)
 
 
 def _term_postings(reader, fieldname: str, text: bytes, base: int,
                    docmap: dict[int, int] | None) -> Iterator[tuple] | MovedPostings:
-    matcher = reader.postings(fieldname, text)
+    return _moved(fieldname, text, reader.postings(fieldname, text), base, docmap)
+
+
+def _moved(fieldname: str, text: bytes, matcher, base: int,
+           docmap: dict[int, int] | None) -> Iterator[tuple] | MovedPostings:
+    """A term's postings moved to where its segment's documents now are."""
     if docmap is None and isinstance(matcher, CompactLeafMatcher):
         return MovedPostings(matcher, base)  # blocks copied as they are
     return _rows(fieldname, text, matcher, base, docmap)
