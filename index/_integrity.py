@@ -152,15 +152,18 @@ def problems(where: Path, quick: bool = False) -> list[Problem]:
     # A newer commit than the manifest's (its manifest not written yet, or never: a kill)
     # may have merged recorded segments away.
     stale = latest > manifest.generation
+
+    def missing(path: Path) -> None:
+        # A commit may have landed since the manifest was read, and merged it away.
+        if not (stale or latest_generation(where) > manifest.generation):
+            found.append(Problem(str(path), f"missing; {_RESTORE}"))
+
     for name, (size, crc) in sorted(manifest.files.items()):
         path = where / name
         try:
             st = path.stat()
         except FileNotFoundError:
-            # A commit may have landed since the manifest was read, and merged it away.
-            if stale or latest_generation(where) > manifest.generation:
-                continue
-            found.append(Problem(str(path), f"missing; {_RESTORE}"))
+            missing(path)
             continue
         if st.st_size != size:
             found.append(Problem(str(path), f"damaged: {st.st_size:,} bytes, {size:,} "
@@ -175,10 +178,8 @@ def problems(where: Path, quick: bool = False) -> list[Problem]:
             continue
         try:
             actual = checksum(path)
-        except FileNotFoundError:  # merged away by a commit between the stat and the read
-            if stale or latest_generation(where) > manifest.generation:
-                continue
-            found.append(Problem(str(path), f"missing; {_RESTORE}"))
+        except FileNotFoundError:  # gone between the stat and the read
+            missing(path)
             continue
         if actual != crc:
             found.append(Problem(str(path), f"damaged: checksum {actual}, {crc} recorded; "
