@@ -31,7 +31,7 @@ import re
 from collections import Counter
 
 from searchlib.index.entities._canonical import CORPORATE
-from searchlib.index.entities._features import caps_paragraph
+from searchlib.index.entities._features import caps_paragraph, is_word_char
 from searchlib.index.entities._gazetteer import load, lookup
 
 #: Nouns that say a name is a piece of software, a product, a storm or an object in the sky.
@@ -84,8 +84,8 @@ def _known(name: str) -> bool:
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
-    return (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "-_")) and (
-        end == len(text) or not (text[end].isalnum() or text[end] in "-_"))
+    return (start == 0 or not (is_word_char(text[start - 1]) or text[start - 1] == "-")) and (
+        end == len(text) or not (is_word_char(text[end]) or text[end] == "-"))
 
 
 def _ending_at(text: str, end: int, names: list[str]) -> str | None:

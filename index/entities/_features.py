@@ -63,6 +63,11 @@ def tokenise(text: str) -> list[tuple[str, int, int]]:
     return [(m[0], *m.span()) for m in TOKEN.finditer(text)]
 
 
+def is_word_char(ch: str) -> bool:
+    """Whether *ch* is what ``\\w`` matches in a str pattern (a letter, digit or ``_``)."""
+    return ch.isalnum() or ch == "_"
+
+
 @lru_cache(maxsize=4096)
 def caps_paragraph(text: str) -> bool:
     """Headlines and datelines: two thirds or more of the words are all capitals.

@@ -77,8 +77,7 @@ class IndexNames:
             self._index(full)
 
     def _index(self, full: str) -> None:
-        for word in full.split(" "):
-            self._by_word.setdefault(_fold(word), set()).add(full)
+        _index_words(self._by_word, full)
 
     def reset(self, run: str = "") -> None:
         """Forget every count (a ``reextract`` starts from nothing); *run* names that run."""
@@ -174,8 +173,7 @@ class IndexNames:
                           if e.kind == "person" and " " in e.name}
             by_word: dict[str, set[str]] = {}
             for full in in_article:
-                for w in full.split(" "):
-                    by_word.setdefault(_fold(w), set()).add(full)
+                _index_words(by_word, full)
             resolved = []
             for found in paragraphs:
                 para = []
@@ -211,3 +209,9 @@ class IndexNames:
             return []
         return [v for v, _ in sorted(found.items(), key=lambda vc: (-vc[1], vc[0]))
                 if v.casefold() != name.casefold()][:ALIASES_SHOWN]
+
+
+def _index_words(by_word: dict[str, set[str]], full: str) -> None:
+    """File a full name under each of its words, folded."""
+    for word in full.split(" "):
+        by_word.setdefault(_fold(word), set()).add(full)

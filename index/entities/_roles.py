@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from searchlib.index.entities._canonical import CORPORATE
+from searchlib.index.entities._features import is_word_char
 from searchlib.index.entities._gazetteer import load
 
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z&.]{1,9})\s*\)")
@@ -111,7 +112,6 @@ def org_role(surface: str, name: str) -> str:
 
 
 _THE = re.compile(r"\b(?:the|The)\s+")
-_WORD_CHAR = re.compile(r"\w")
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 
 
@@ -134,7 +134,7 @@ def _the_heads(text: str, heads: list[str]):
             end = start + len(head)
             if not text.startswith(head, start):
                 continue
-            if bool(_WORD_CHAR.match(text, end - 1)) == bool(_WORD_CHAR.match(text, end)):
+            if is_word_char(text[end - 1]) == (end < len(text) and is_word_char(text[end])):
                 continue  # no word boundary after it
             if _CAPITAL_NEXT.match(text, end):
                 continue

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from searchlib.index.entities._canonical import CORPORATE
 from searchlib.index.entities._cues import is_country, split_hyphen
-from searchlib.index.entities._features import KIND_OF_TYPE, caps_paragraph
+from searchlib.index.entities._features import KIND_OF_TYPE, caps_paragraph, is_word_char
 from searchlib.index.entities._gazetteer import load, lookup
 
 Span = tuple[str, int, int]
@@ -54,10 +54,6 @@ def surnames(paragraphs: list[str], tagged: list[list[tuple[str, int, int]]]
     return out
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
-
-
 def _whole_words(text: str, words: set[str]) -> list[tuple[int, int]]:
     """Spans where one of *words* (letters only) stands as a whole word: not after a word
     character, apostrophe or hyphen, not before a word character or hyphen.
@@ -73,8 +69,8 @@ def _whole_words(text: str, words: set[str]) -> list[tuple[int, int]]:
             end = start + len(word)
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
-            if (not _is_word_char(before) and before not in "'\u2019-"
-                    and not _is_word_char(after) and after != "-"):
+            if (not is_word_char(before) and before not in "'\u2019-"
+                    and not is_word_char(after) and after != "-"):
                 found.append((start, end))
             start = text.find(word, start + 1)
     found.sort()
