@@ -36,7 +36,7 @@ from searchlib._grouping import (
     resolve_sort,
     score_of,
 )
-from searchlib._hits import make_hit, stream_hits
+from searchlib._hits import highlighter, make_hit, stream_hits
 from searchlib._query import QueryParser, positive_terms
 from searchlib._results import (
     ArticleView,
@@ -528,7 +528,8 @@ class Index:
             s = self._current()
             q, notices = expand_multiterms(q, s.reader())
             docs = self._docs
-            terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
+            marker = highlighter(self._ix.schema, positive_terms(q, s.reader())
+                                 | highlight_terms(self._ix.schema, wanted))
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
                 # paragraphs depend on all of them, not just the first page's.
@@ -538,14 +539,14 @@ class Index:
                 total, total_paragraphs = len(groups), len(results)
                 hits = []
                 for group in groups[start:stop]:
-                    hit = self._hit(docs.paragraph(group.docnum), group.score, terms, snippet)
+                    hit = make_hit(marker, docs.paragraph(group.docnum), group.score, snippet)
                     hit.matching_paragraphs = group.paragraphs
                     hits.append(hit)
             else:
                 results = ranked(s, q, filter_q, order, limit=stop, engine=self.engine,
                                  deadline=deadline)
                 total = len(results)
-                hits = [self._hit(docs.paragraph(h.docnum), score_of(h.score), terms, snippet)
+                hits = [make_hit(marker, docs.paragraph(h.docnum), score_of(h.score), snippet)
                         for h in results[start:stop]]
             for hit in hits if context else ():
                 hit.context = context_for(docs, hit.article_id, hit.paragraph, context)
@@ -570,9 +571,6 @@ class Index:
                        filters=wanted.to_dict(), dates=dates,
                        resolved=resolved_list(reading, wanted),
                        notices=notices, explain=explained)
-
-    def _hit(self, doc: dict, score: float, terms: set[tuple], snippet: int = 0) -> Hit:
-        return make_hit(self._ix.schema, doc, score, terms, snippet)
 
     def _plan(self, query: str, sort: str | None, person, place, org, since, until, source
               ) -> tuple[wq.Query, Filters, wq.Query | None, str]:
@@ -616,8 +614,9 @@ class Index:
         s = open_searcher(self._ix, self.path)
         try:
             q = expand_multiterms(q, s.reader())[0]
-            terms = positive_terms(q, s.reader()) | highlight_terms(self._ix.schema, wanted)
-            yield from stream_hits(s, q, filter_q, order, terms, by_article, context,
+            marker = highlighter(self._ix.schema, positive_terms(q, s.reader())
+                                 | highlight_terms(self._ix.schema, wanted))
+            yield from stream_hits(s, q, filter_q, order, marker, by_article, context,
                                    snippet, deadline=deadline)
         finally:
             s.close()
@@ -643,7 +642,8 @@ class Index:
             s = self._current()
             found = similar_docs(s, self._paragraph_docnum(paragraph_id), limit)
             deadline.check("the search for similar paragraphs")
-            return [self._hit(self._docs.paragraph(d), score, set()) for d, score in found]
+            marker = highlighter(self._ix.schema, set())
+            return [make_hit(marker, self._docs.paragraph(d), score) for d, score in found]
 
     @engine_errors
     def export_articles(self, query: str = "", *, person: str | Iterable[str] | None = None,

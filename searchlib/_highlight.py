@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable
+from itertools import compress, repeat
 
 from whoosh.analysis import (
     Analyzer,
@@ -26,18 +28,32 @@ _TEXT_FIELDS = ("text", "title")
 _WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
 #: Distinct words whose terms are remembered per analyzer (then the memory starts afresh).
 _MAX_WORDS = 200_000
-#: id(analyzer) -> (a weak reference to it, its words' terms): the analyzers are pickled
+#: (id(analyzer), what) -> (a weak reference to it, a memory): the analyzers are pickled
 #: with the schema, so nothing is stored on them, and they cannot be hashed; an entry goes
 #: with its analyzer (each opening of an index unpickles new ones).
-_MEMOS: dict[int, tuple[weakref.ref, dict[str, str | None]]] = {}
+_MEMOS: dict[tuple[int, str], tuple[weakref.ref, dict]] = {}
 _MEMOS_LOCK = threading.Lock()
+#: A match's text, called over many matches at C speed by ``map``.
+_GROUP = re.Match.group
 
 
-def _forget(key: int) -> Callable[[weakref.ref], None]:
+def _forget(key: tuple[int, str]) -> Callable[[weakref.ref], None]:
     def forget(_ref: weakref.ref) -> None:
         with _MEMOS_LOCK:
             _MEMOS.pop(key, None)
     return forget
+
+
+def _memory(analyzer: Analyzer, what: str) -> dict:
+    """The memory named *what* kept for *analyzer*."""
+    key = (id(analyzer), what)
+    found = _MEMOS.get(key)
+    if found is not None and found[0]() is analyzer:
+        return found[1]
+    memo: dict = {}
+    with _MEMOS_LOCK:
+        _MEMOS[key] = (weakref.ref(analyzer, _forget(key)), memo)
+    return memo
 
 
 def _analysed(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
@@ -46,49 +62,57 @@ def _analysed(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
             for tok in analyzer(text, chars=True, mode="index")]
 
 
-def _memo(analyzer: Analyzer) -> dict[str, str | None] | None:
+def _word_memory(analyzer: Analyzer) -> dict[str, str | None] | None:
     """The word -> term memory of *analyzer*, or ``None`` when its terms are not a function
-    of each token's own text (another tokenizer or filter)."""
-    found = _MEMOS.get(id(analyzer))
-    if found is not None and found[0]() is analyzer:
-        return found[1]
+    of each token's own text: a regex tokenizer then only the filters of ``_WORD_FILTERS``.
+    """
     items = getattr(analyzer, "items", ())
     if not (isinstance(analyzer, CompositeAnalyzer) and items
             and type(items[0]) is RegexTokenizer and not items[0].gaps
             and all(type(f) in _WORD_FILTERS for f in items[1:])):
         return None
-    memo: dict[str, str | None] = {}
-    with _MEMOS_LOCK:
-        _MEMOS[id(analyzer)] = (weakref.ref(analyzer, _forget(id(analyzer))), memo)
-    return memo
+    return _memory(analyzer, "terms")
+
+
+def _scan(text: str, analyzer: Analyzer, memo: dict[str, str | None]
+          ) -> tuple[list[re.Match], list[str | None]] | None:
+    """The tokenizer's matches in *text* and each one's term (``None``: no term, a stop
+    word), or ``None`` when a word turns out to be several tokens.
+
+    The expression finds the words and *memo* (from :func:`_word_memory`) gives their
+    terms, both at C speed (``map``); only a word not seen before goes through Whoosh's
+    chain of generators, which costs about 5 us a word.
+    """
+    if len(memo) > _MAX_WORDS:
+        memo.clear()
+    found = list(analyzer.items[0].expression.finditer(text))  # type: ignore[attr-defined]
+    words = list(map(_GROUP, found))
+    terms = list(map(memo.get, words, repeat("")))
+    if "" in terms:  # words not seen yet ("" is no term: every token has a letter)
+        for i, word in enumerate(words):
+            if terms[i] == "":
+                term = memo.get(word, "")
+                if term == "":
+                    analysed = [t.text for t in analyzer(word, mode="index")]
+                    if len(analysed) > 1:  # never expected: a word that is several tokens
+                        return None
+                    term = memo[word] = analysed[0] if analysed else None
+                terms[i] = term
+    return found, terms
 
 
 def tokens(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
     """``(term, start, end)`` of each token *analyzer* indexes in *text*.
 
-    The same as running the analyzer over the text, which costs about 5 us a word in
-    Whoosh's chain of generators; here the tokenizer's expression finds the words (in C)
-    and each distinct word is analysed once and remembered: about ten times faster.
+    The same as running the analyzer over the text, about ten times faster when its terms
+    are a function of each word (see :func:`_scan`).
     """
-    memo = _memo(analyzer)
-    if memo is None:
+    memo = _word_memory(analyzer)
+    scanned = _scan(text, analyzer, memo) if memo is not None else None
+    if scanned is None:
         return _analysed(text, analyzer)
-    if len(memo) > _MAX_WORDS:
-        memo.clear()
-    out = []
-    remembered = memo.get
-    expression = analyzer.items[0].expression  # type: ignore[attr-defined]
-    for m in expression.finditer(text):
-        word = m.group()
-        term = remembered(word, "")
-        if term == "":  # not seen yet ("" is no term: every token has a letter)
-            found = [t.text for t in analyzer(word, mode="index")]
-            if len(found) > 1:  # never expected: a word that is several tokens alone
-                return _analysed(text, analyzer)
-            term = memo[word] = found[0] if found else None
-        if term is not None:
-            out.append((term, m.start(), m.end()))
-    return out
+    return [(term, m.start(), m.end())
+            for m, term in zip(*scanned, strict=True) if term is not None]
 
 
 def _contains(seq: list[str], part: tuple[str, ...]) -> bool:
@@ -96,42 +120,88 @@ def _contains(seq: list[str], part: tuple[str, ...]) -> bool:
     return any(tuple(seq[i:i + n]) == part for i in range(len(seq) - n + 1))
 
 
-def match_spans(text: str, terms: set[tuple[str, str | tuple[str, ...]]], analyzer: Analyzer,
-                mentions: Iterable[tuple] = (), name_analyzer: Analyzer | None = None
-                ) -> list[tuple[int, int]]:
-    """The sorted, non-overlapping spans of *text* that the query terms hit.
+class Highlighter:
+    """Where one query's terms are in the paragraphs it hits; the terms are sorted out
+    once per query, not once per paragraph.
 
     :param terms: ``(field, term)`` pairs from :func:`searchlib._query.positive_terms`; a
         term that is a tuple of words is a phrase, marked only where the words follow each
         other (as the phrase query matched them), never word by word
     :param analyzer: the text field's analyzer, so that "calls" matches the term "call"
-    :param mentions: the paragraph's stored ``(kind, start, end, name)`` entities; a mention
-        is marked when an entity-field term (``person:qin``) is a word of its name, or an
-        entity-field phrase a run of its words
-    :param name_analyzer: the entity fields' analyzer, which splits names into those words
+    :param name_analyzer: the entity fields' analyzer, which splits names into words
     """
-    words = {t for f, t in terms if f in _TEXT_FIELDS and isinstance(t, str)}
-    phrases = {t for f, t in terms if f in _TEXT_FIELDS and isinstance(t, tuple)}
-    spans = []
-    if words or phrases:
-        found = tokens(text, analyzer)
-        spans += [(start, end) for word, start, end in found if word in words]
-        texts = [word for word, _, _ in found]
+
+    def __init__(self, terms: set[tuple[str, str | tuple[str, ...]]], analyzer: Analyzer,
+                 name_analyzer: Analyzer | None = None) -> None:
+        self._words = {t for f, t in terms if f in _TEXT_FIELDS and isinstance(t, str)}
+        self._phrases = {t for f, t in terms if f in _TEXT_FIELDS and isinstance(t, tuple)}
+        self._analyzer = analyzer
+        self._memo = _word_memory(analyzer)
+        self._by_kind = ({kind: wanted for kind in KINDS
+                          if (wanted := {t for f, t in terms if f == kind})}
+                         if name_analyzer is not None else {})
+        self._name_analyzer = name_analyzer
+        self._names = (_memory(name_analyzer, "names")
+                       if self._by_kind and name_analyzer is not None else {})
+
+    def spans(self, text: str, mentions: Iterable[tuple] = ()) -> list[tuple[int, int]]:
+        """The sorted, non-overlapping spans of *text* that the query terms hit.
+
+        :param mentions: the paragraph's stored ``(kind, start, end, name)`` entities; a
+            mention is marked when an entity-field term (``person:qin``) is a word of its
+            name, or an entity-field phrase a run of its words
+        """
+        spans: list[tuple[int, int]] = []
+        if self._words or self._phrases:
+            spans += self._text_spans(text)
+        if self._by_kind:
+            spans += self._mention_spans(mentions)
+        return _merge(spans)
+
+    def _text_spans(self, text: str) -> list[tuple[int, int]]:
+        words, phrases = self._words, self._phrases
+        scanned = _scan(text, self._analyzer, self._memo) if self._memo is not None else None
+        if scanned is None:
+            found = _analysed(text, self._analyzer)
+            spans = [(start, end) for term, start, end in found if term in words]
+        else:
+            matches, terms = scanned
+            spans = [m.span() for m in compress(matches, map(words.__contains__, terms))]
+            found = ([(term, m.start(), m.end()) for m, term in zip(matches, terms, strict=True)
+                      if term is not None] if phrases else [])
+        texts = [term for term, _, _ in found]
         for phrase in phrases:
             n = len(phrase)
             for i in range(len(found) - n + 1):
                 if tuple(texts[i:i + n]) == phrase:
                     spans.append((found[i][1], found[i + n - 1][2]))
-    by_kind = {kind: {t for f, t in terms if f == kind} for kind in KINDS}
-    for kind, start, end, name in mentions:
-        wanted = by_kind.get(kind)
-        if not wanted or name_analyzer is None:
-            continue
-        name_words = [t.text for t in name_analyzer(name)]
-        if any(_contains(name_words, w) if isinstance(w, tuple) else w in name_words
-               for w in wanted):
-            spans.append((start, end))
-    return _merge(spans)
+        return spans
+
+    def _mention_spans(self, mentions: Iterable[tuple]) -> list[tuple[int, int]]:
+        names, analyzer = self._names, self._name_analyzer
+        assert analyzer is not None  # there are entity terms only with it
+        if len(names) > _MAX_WORDS:
+            names.clear()
+        spans = []
+        for kind, start, end, name in mentions:
+            wanted = self._by_kind.get(kind)
+            if not wanted:
+                continue
+            split = names.get(name)
+            if split is None:
+                split = names[name] = [t.text for t in analyzer(name)]
+            if any(_contains(split, w) if isinstance(w, tuple) else w in split
+                   for w in wanted):
+                spans.append((start, end))
+        return spans
+
+
+def match_spans(text: str, terms: set[tuple[str, str | tuple[str, ...]]], analyzer: Analyzer,
+                mentions: Iterable[tuple] = (), name_analyzer: Analyzer | None = None
+                ) -> list[tuple[int, int]]:
+    """The spans of *text* that *terms* hit (see :class:`Highlighter`, which is the same
+    over many paragraphs of one query)."""
+    return Highlighter(terms, analyzer, name_analyzer).spans(text, mentions)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -100,3 +100,52 @@ def test_an_analyzer_of_other_filters_is_run_as_it_is():
     text = "Qin \x1f Gang"  # the name analyzer's gap filter: positions, not words
     assert tokens(text, NAMES) == [(t.text, t.startchar, t.endchar)
                                    for t in NAMES(text, chars=True, mode="index")]
+
+
+def _reference_spans(found: list[tuple[str, int, int]], words: set[str],
+                     phrases: set[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """The spans from the tokens Whoosh's analyzer *found*, one token at a time."""
+    spans = [(start, end) for term, start, end in found if term in words]
+    terms = [term for term, _, _ in found]
+    for phrase in phrases:
+        for i in range(len(found) - len(phrase) + 1):
+            if tuple(terms[i:i + len(phrase)]) == phrase:
+                spans.append((found[i][1], found[i + len(phrase) - 1][2]))
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def test_one_highlighter_marks_what_the_analyzer_finds_in_every_paragraph():
+    import random
+
+    from searchlib._highlight import Highlighter
+
+    rng = random.Random(3)
+    texts = ["U.S. output rose 3.5 pct in the year's first quarter; it's ministries'",
+             "Ünïcode wörds ÇA VA, naïve café — e-mail x*y 1,000.25 ...", "",
+             "Visiting visits VISITED visit", "İstanbul ǅemal ß STRASSE", "the of and"]
+    sgm = SHARED / "corpus" / "reuters21578" / "reut2-000.sgm.gz"
+    if sgm.exists():
+        import gzip
+        lines = gzip.open(sgm, "rt", encoding="latin-1").read().splitlines()[:6000]
+        texts += [" ".join(lines[i:i + 4]) for i in range(0, len(lines), 4)]  # about a paragraph
+    analysed = {text: _analysed(text) for text in texts}
+    vocabulary = sorted({term for found in analysed.values() for term, _, _ in found})
+    for _ in range(40):  # queries: a few words and phrases, each over every paragraph
+        words = set(rng.sample(vocabulary, 3))
+        phrases = {tuple(rng.sample(vocabulary, 2))}
+        for text in rng.sample(texts, 5):  # and words and phrases that some paragraphs hold
+            found = [term for term, _, _ in analysed[text]]
+            if len(found) > 3:
+                i = rng.randrange(len(found) - 2)
+                phrases.add(tuple(found[i:i + rng.choice([2, 3])]))
+                words.add(rng.choice(found))
+        terms = {("text", w) for w in words} | {("title", p) for p in phrases}
+        marker = Highlighter(terms | {("source", "reuters")}, TEXT, NAMES)
+        for text in texts:
+            assert marker.spans(text) == _reference_spans(analysed[text], words, phrases), text

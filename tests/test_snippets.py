@@ -77,3 +77,42 @@ def test_cli_snippet_option(runner, long_index):
     data = json.loads(run(runner, "search", "Taiwan", "--format", "json", "--snippet", "8",
                           "--index", index).output)
     assert len(data["hits"][0]["snippet"].split()) == 8
+
+
+def _first_window(text: str, spans: list[tuple[int, int]], words: int) -> tuple[int, int]:
+    """best_window as first written, one Python tuple per word: the reference."""
+    import bisect
+    import re
+
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    if len(tokens) <= words:
+        return (0, len(text))
+    starts = [s for s, _ in tokens]
+    best, first = (0, 0), 0
+    for span_start, _ in spans:
+        i = max(0, min(bisect.bisect_right(starts, span_start) - 1 - words // 4,
+                       len(tokens) - words))
+        lo, hi = tokens[i][0], tokens[i + words - 1][1]
+        held = sum(1 for s, e in spans if s >= lo and e <= hi)
+        if (held, -i) > best:
+            best, first = (held, -i), i
+    return (tokens[first][0], tokens[first + words - 1][1])
+
+
+def test_the_window_is_the_one_the_word_by_word_reference_finds():
+    import random
+    import sys
+
+    rng = random.Random(7)
+    # Every character Python calls whitespace, where str.split() and \S+ must agree.
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    letters = ["a", "bc", "Zürich", "x\u200by", "—", "1.5", "<i>"]
+    for _ in range(3000):
+        n = rng.randint(0, 90)
+        text = "".join(rng.choice(letters) + rng.choice(spaces + [" "] * 20)
+                       for _ in range(n))
+        text = rng.choice(["", " ", "\u3000"]) + text
+        spans = sorted({(a, a + 1) for a in rng.sample(range(len(text)),
+                                                       min(len(text), rng.randint(0, 5)))})
+        words = rng.randint(1, 45)
+        assert best_window(text, spans, words) == _first_window(text, spans, words), text
