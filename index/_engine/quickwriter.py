@@ -6,16 +6,19 @@ goes through the analyzer's chain of generators (a tokenizer and three filters p
 all of Reuters that was a fifth of the ingest's CPU time, and much of it repeated: the
 headline, date, source and article id are the same on every paragraph of an article.
 
-:class:`QuickSegmentWriter` differs in two ways, both giving exactly Whoosh's postings
+:class:`QuickSegmentWriter` differs in three ways, all giving exactly Whoosh's postings
 (``tests/engine/test_quickwriter.py`` compares every term, posting and length):
 
 - a text field whose analyzer is Whoosh's ``StemmingAnalyzer`` chain (``RegexTokenizer``,
-  ``LowercaseFilter``, ``StopFilter``, ``StemFilter``) is analysed by one loop doing what
-  the chain does: the same tokens, stop words, position numbering and stems;
+  ``LowercaseFilter``, ``StopFilter``, ``StemFilter``) is analysed without the chain: the
+  tokenizer's words are lower-cased and looked up in a memory of each word's term (or
+  stop) at C speed, and only new words go through the filters' rules. The same tokens,
+  stop words, position numbering and stems;
 - a field's postings are kept for its last value, so a value repeated on consecutive
   documents is analysed once;
-- postings are pooled per term (:class:`_TermPool`), and written a term at a time with the
-  field lengths read whole (:func:`flush_segment`), not one Python call per posting.
+- postings are pooled per term (:class:`_TermPool`), a document's field at a time, and
+  written a term at a time with the field lengths read whole (:func:`flush_segment`), not
+  one Python call per posting.
 
 Documents with boosts (``_boost``, ``_<field>_boost``) or ``_stored_`` values, and schemas
 with term vectors or spelling fields, go through Whoosh's own ``add_document``.
@@ -23,8 +26,10 @@ with term vectors or spelling fields, go through Whoosh's own ``add_document``.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Callable
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -38,6 +43,10 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 _Postings = list[tuple[bytes, int, float, bytes]]
+#: Distinct words whose terms a field remembers (then it starts afresh).
+_MAX_WORDS = 500_000
+#: A match's text, called over many matches at C speed by ``map``.
+_GROUP = re.Match.group
 
 
 def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
@@ -60,27 +69,38 @@ def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
     stops, minsize, maxsize = stopper.stops, stopper.min, stopper.max
     stem, ignore = stemmer._stem, stemmer.ignore
     encode, boost = fmt.encode, fmt.field_boost
+    # A lower-cased word -> its term's bytes, or None for a word StopFilter drops: what
+    # the filters do to a word depends on the word alone.
+    terms: dict[str, bytes | None] = {}
+
+    def term_of(word: str) -> bytes | None:
+        if len(word) < minsize or (maxsize is not None and len(word) > maxsize) \
+                or word in stops:
+            return None
+        return (word if word in ignore else stem(word)).encode("utf-8")
 
     def postings(text: str) -> _Postings:
-        poses: dict[str, list[int]] = {}
-        pos = None
-        for i, match in enumerate(finditer(text)):
-            word = match.group(0).lower()
-            if (len(word) < minsize or (maxsize is not None and len(word) > maxsize)
-                    or word in stops):
-                continue
-            # StopFilter(renumber=True): the first word kept keeps its place, the next
-            # ones follow it without gaps.
-            pos = i if pos is None else pos + 1
-            if word not in ignore:
-                word = stem(word)
-            found = poses.get(word)
-            if found is None:
-                poses[word] = [pos]
-            else:
-                found.append(pos)
-        return [(word.encode("utf-8"), len(p), len(p) * boost, encode(p))
-                for word, p in poses.items()]
+        if len(terms) > _MAX_WORDS:
+            terms.clear()
+        # The tokenizer's words and their terms at C speed (map); only new words are
+        # looked at in Python.
+        words = list(map(str.lower, map(_GROUP, finditer(text))))
+        found = list(map(terms.get, words, repeat(b"")))
+        if b"" in found:  # b"" is no term: a term has at least a letter or digit
+            for i, term in enumerate(found):
+                if term == b"":
+                    word = words[i]
+                    term = terms.get(word, b"")
+                    if term == b"":
+                        term = terms[word] = term_of(word)
+                    found[i] = term
+        # StopFilter(renumber=True): the first word kept keeps its place, the next ones
+        # follow it without gaps.
+        first = next((i for i, term in enumerate(found) if term is not None), 0)
+        poses: defaultdict[bytes, list[int]] = defaultdict(list)
+        for pos, term in enumerate(filter(None, found), first):
+            poses[term].append(pos)
+        return [(term, len(p), len(p) * boost, encode(p)) for term, p in poses.items()]
 
     return postings
 
@@ -183,6 +203,28 @@ class _TermPool:
         if self._size > self._pool.limit:
             self._spill()
 
+    def add_postings(self, fieldname: str, docnum: int, items: _Postings) -> None:
+        """Add one document's postings in one field: what :meth:`add` does for each."""
+        terms = self._terms
+        if terms is None:
+            for tbytes, _freq, weight, vbytes in items:
+                self._pool.add((fieldname, tbytes, docnum, weight, vbytes))
+            return
+        size = self._size
+        for tbytes, _freq, weight, vbytes in items:
+            rows = terms.get((fieldname, tbytes))
+            if rows is None:
+                terms[fieldname, tbytes] = [(fieldname, tbytes, docnum, weight, vbytes)]
+                size += len(tbytes) + 100
+            else:
+                rows.append((fieldname, tbytes, docnum, weight, vbytes))
+            size += self._POSTING + len(vbytes or b"")
+        if items:
+            self.fieldnames.add(fieldname)
+        self._size = size
+        if size > self._pool.limit:
+            self._spill()
+
     def _spill(self) -> None:
         terms, self._terms = self._terms, None
         self.spilled = True
@@ -244,6 +286,7 @@ class QuickSegmentWriter(SegmentWriter):
         self._check_state()
         schema = self.schema
         docnum = self.docnum
+        add_postings = getattr(self.pool, "add_postings", None)
         add_post = self.pool.add
         perdoc = self.perdocwriter
         fieldnames = sorted(fields)
@@ -260,8 +303,11 @@ class QuickSegmentWriter(SegmentWriter):
                     items = self._postings(fieldname, field, value)
                     if field.scorable:
                         length = sum(item[1] for item in items)
-                    for tbytes, _freq, weight, vbytes in items:
-                        add_post((fieldname, tbytes, docnum, weight, vbytes))
+                    if add_postings is not None:
+                        add_postings(fieldname, docnum, items)
+                    else:
+                        for tbytes, _freq, weight, vbytes in items:
+                            add_post((fieldname, tbytes, docnum, weight, vbytes))
                 perdoc.add_field(fieldname, field, value if field.stored else None, length)
                 if field.column_type:
                     perdoc.add_column_value(fieldname, field.column_type,

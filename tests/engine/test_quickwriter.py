@@ -97,6 +97,20 @@ def test_the_fused_analysis_gives_the_fields_own_postings(text):
     quick = stemming_postings(field)
     assert quick is not None
     assert quick(text) == list(field.index(text))
+    assert quick(text) == list(field.index(text))  # its words' terms now from memory
+
+
+def test_the_word_memory_starting_afresh_changes_no_posting(monkeypatch):
+    import searchlib.index._engine.quickwriter as quickwriter
+
+    field = build_schema()["text"]
+    quick = stemming_postings(field)
+    assert quick is not None
+    for text in TRICKY:
+        quick(text)
+    monkeypatch.setattr(quickwriter, "_MAX_WORDS", 3)  # emptied before every paragraph
+    for text in TRICKY + TRICKY:
+        assert quick(text) == list(field.index(text))
 
 
 def test_other_analyzers_keep_whooshs_path():
