@@ -6,11 +6,15 @@ The fixtures are written for these tests: items are ``[kind, start, end, name]``
 
 from __future__ import annotations
 
+import random
 import re
 
 from searchlib.index.entities import extract_entities
 from searchlib.index.entities._evidence import (
+    _BEFORE_NAME,
+    _BEFORE_NOUNS,
     attributive_people,
+    before_name_ends,
     companies,
     drop_things,
     drop_words,
@@ -126,3 +130,14 @@ def test_evidence_runs_in_every_extractor() -> None:
     found = extract_entities(["Hurricane Velmora hit the coast.", "Velmora moved north."],
                              extractor="rules")
     assert found == [[], []]
+
+
+def test_the_lower_cased_scan_finds_what_the_case_blind_pattern_finds():
+    rng = random.Random(5)
+    pieces = [*_BEFORE_NOUNS, "Storms", "xhurricane", "_app", "Ap", " ", ", ", ",", "-", "\n",
+              "Dorian", "9", "ſoftware", "İ", "K", "\u212aomet"]
+    for _ in range(5000):
+        text = "".join(
+            "".join(c.upper() if rng.random() < 0.3 else c for c in rng.choice(pieces))
+            for _ in range(rng.randint(0, 12)))
+        assert before_name_ends(text) == [m.end() for m in _BEFORE_NAME.finditer(text)], text
