@@ -67,7 +67,7 @@ def test_a_large_batch_is_indexed_by_two_processes(tmp_path):
 def test_cancel_stops_the_sub_writers_and_changes_nothing(tmp_path):
     ix = Index.create(tmp_path / "ix")
     writer = ParallelWriter(ix._ix)
-    for n in range(1200):  # enough job files to start both sub-writers
+    for n in range(2 * ParallelWriter.BATCH + 1):  # job files enough to start both
         writer.add_document(**doc(n))
     assert len(writer.tasks) == 2
     writer.cancel()
@@ -79,7 +79,7 @@ def test_a_failing_sub_writer_fails_the_commit(tmp_path):
     ix = Index.create(tmp_path / "ix")
     ix.add_articles(articles(3))
     writer = ParallelWriter(ix._ix)
-    for n in range(600):
+    for n in range(ParallelWriter.BATCH + 100):
         writer.add_document(**doc(n))
     writer.add_document(article_id="bad", paragraph="not a number", text="x")
     with pytest.raises(SearchlibError, match="sub-writer"):
@@ -95,7 +95,7 @@ from searchlib import Index
 from searchlib.index._engine.parallel import ParallelWriter
 ix = Index.create({marker!r})
 w = ParallelWriter(ix._ix)
-for n in range(1200):
+for n in range(2 * ParallelWriter.BATCH + 1):
     w.add_document(article_id=f"x{{n}}", paragraph=1, text="plain words")
 print(" ".join(str(t.pid) for t in w.tasks), flush=True)
 time.sleep(600)
