@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench import SearchlibEngine, _peak_rss  # noqa: E402
+from benchmarks.bench import SearchlibEngine, _cpu_seconds, _peak_rss  # noqa: E402
 from benchmarks.corpora import iter_corpus, resolve_corpus  # noqa: E402
 from benchmarks.queries import QUERIES  # noqa: E402
 from benchmarks.report import percentile  # noqa: E402
@@ -35,13 +35,15 @@ MISSES = ("taiwn", "reagn AND tarifs", "opecc", "zinc OR tin OR rubbber", "xqzvb
 def build(corpus: str, path: Path) -> dict:
     from searchlib import Index
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     ix = Index.create(path)
     ix.add_articles(iter_corpus(resolve_corpus(corpus)))
     seconds = time.perf_counter() - t0
     paragraphs = ix.stats().paragraphs
     ix.close()
+    cpu = _cpu_seconds() - cpu0
     return {"ingest_seconds": seconds, "paragraphs": paragraphs,
+            "cpu_seconds": cpu, "cpu_ms_per_paragraph": cpu * 1e3 / paragraphs,
             "paragraphs_per_s": paragraphs / seconds, "ingest_peak_rss_mb": _peak_rss() / 2**20}
 
 

@@ -75,6 +75,9 @@ def summarise(result: dict[str, Any]) -> None:
             e["summary"] = {
                 "paragraphs_per_s": ing["paragraphs"] / ing["seconds"],
                 "ingest_seconds": ing["seconds"],
+                # Older result files have no CPU time: None there.
+                "cpu_ms_per_paragraph": (ing["cpu_seconds"] * 1e3 / ing["paragraphs"]
+                                         if "cpu_seconds" in ing else None),
                 "ingest_rss_mb": ing["peak_rss"] / MB,
                 "search_rss_mb": srch["peak_rss"] / MB,
                 "index_mb": ing["index_bytes"] / MB,
@@ -166,11 +169,13 @@ def _scale_section(result: dict[str, Any], scale: dict[str, Any]) -> str:
     for name, e in engines.items():
         s = e["summary"]
         ratio = scale["ratios"].get(name, {}).get("ingest_rate")
+        cpu = s.get("cpu_ms_per_paragraph")
         rows.append([name, _f(s["ingest_seconds"]), _f(s["paragraphs_per_s"], 0),
+                     _f(cpu, 3) if cpu is not None else "",
                      _f(s["ingest_rss_mb"], 0), _f(s["search_rss_mb"], 0), _f(s["index_mb"]),
                      _f(s["size_ratio"], 2), _f(ratio, 2) if ratio else ""])
-    out += [_table(["engine", "ingest s", "paragraphs/s", "ingest RSS MB", "search RSS MB",
-                    "index MB", "index/raw", "searchlib/peer rate"], rows), ""]
+    out += [_table(["engine", "ingest s", "paragraphs/s", "CPU ms/paragraph", "ingest RSS MB",
+                    "search RSS MB", "index MB", "index/raw", "searchlib/peer rate"], rows), ""]
     out += ["Query latency in ms, warm (p50 / p95 / max) and cold (first run, p50); "
             "'CLI' = top 10 with highlights and entity facets, 'plain' = top 10 only.", ""]
     header = ["class", "searchlib CLI", "searchlib plain", "searchlib cold"]
