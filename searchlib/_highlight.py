@@ -7,7 +7,7 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable
-from itertools import compress, repeat
+from itertools import compress
 
 from whoosh.analysis import (
     Analyzer,
@@ -18,6 +18,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
+from searchlib.index._engine.quickwriter import remembered
 from searchlib.index._format import KINDS
 
 #: Terms of these fields are looked for in the paragraph text itself.
@@ -26,8 +27,8 @@ _TEXT_FIELDS = ("text", "title")
 #: Filters that turn each token into at most one term from its own text alone, so a word's
 #: term can be remembered: the same word always gives the same term.
 _WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
-#: Distinct words whose terms are remembered per analyzer (then the memory starts afresh).
-_MAX_WORDS = 200_000
+#: Names whose words are remembered per analyzer (then the memory starts afresh).
+_MAX_NAMES = 200_000
 #: (id(analyzer), what) -> (a weak reference to it, a memory): the analyzers are pickled
 #: with the schema, so nothing is stored on them, and they cannot be hashed; an entry goes
 #: with its analyzer (each opening of an index unpickles new ones).
@@ -74,31 +75,30 @@ def _word_memory(analyzer: Analyzer) -> dict[str, str | None] | None:
     return _memory(analyzer, "terms")
 
 
+class _SeveralTokens(Exception):
+    """A word that the analyzer makes several tokens of (never expected)."""
+
+
 def _scan(text: str, analyzer: Analyzer, memo: dict[str, str | None]
           ) -> tuple[list[re.Match], list[str | None]] | None:
     """The tokenizer's matches in *text* and each one's term (``None``: no term, a stop
     word), or ``None`` when a word turns out to be several tokens.
 
     The expression finds the words and *memo* (from :func:`_word_memory`) gives their
-    terms, both at C speed (``map``); only a word not seen before goes through Whoosh's
-    chain of generators, which costs about 5 us a word.
+    terms, both at C speed; only a word not seen before goes through Whoosh's chain of
+    generators, which costs about 5 us a word.
     """
-    if len(memo) > _MAX_WORDS:
-        memo.clear()
+    def term_of(word: str) -> str | None:
+        analysed = [t.text for t in analyzer(word, mode="index")]
+        if len(analysed) > 1:
+            raise _SeveralTokens(word)
+        return analysed[0] if analysed else None
+
     found = list(analyzer.items[0].expression.finditer(text))  # type: ignore[attr-defined]
-    words = list(map(_GROUP, found))
-    terms = list(map(memo.get, words, repeat("")))
-    if "" in terms:  # words not seen yet ("" is no term: every token has a letter)
-        for i, word in enumerate(words):
-            if terms[i] == "":
-                term = memo.get(word, "")
-                if term == "":
-                    analysed = [t.text for t in analyzer(word, mode="index")]
-                    if len(analysed) > 1:  # never expected: a word that is several tokens
-                        return None
-                    term = memo[word] = analysed[0] if analysed else None
-                terms[i] = term
-    return found, terms
+    try:
+        return found, remembered(list(map(_GROUP, found)), memo, term_of)
+    except _SeveralTokens:
+        return None
 
 
 def tokens(text: str, analyzer: Analyzer) -> list[tuple[str, int, int]]:
@@ -180,7 +180,7 @@ class Highlighter:
     def _mention_spans(self, mentions: Iterable[tuple]) -> list[tuple[int, int]]:
         names, analyzer = self._names, self._name_analyzer
         assert analyzer is not None  # there are entity terms only with it
-        if len(names) > _MAX_WORDS:
+        if len(names) > _MAX_NAMES:
             names.clear()
         spans = []
         for kind, start, end, name in mentions:

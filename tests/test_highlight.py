@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from searchlib.index._schema import build_schema
 
-from searchlib._highlight import mark, match_spans, tokens
+from searchlib._highlight import _merge, mark, match_spans, tokens
 from tests.shared import SHARED, run
 
 SCHEMA = build_schema()
@@ -111,13 +111,7 @@ def _reference_spans(found: list[tuple[str, int, int]], words: set[str],
         for i in range(len(found) - len(phrase) + 1):
             if tuple(terms[i:i + len(phrase)]) == phrase:
                 spans.append((found[i][1], found[i + len(phrase) - 1][2]))
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return out
+    return _merge(spans)  # overlapping spans become one, as they always did
 
 
 def test_one_highlighter_marks_what_the_analyzer_finds_in_every_paragraph():

@@ -43,7 +43,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 _Postings = list[tuple[bytes, int, float, bytes]]
-#: Distinct words whose terms a field remembers (then it starts afresh).
+#: Distinct words whose terms a memory holds (then it starts afresh).
 _MAX_WORDS = 500_000
 #: A match's text, called over many matches at C speed by ``map``.
 _GROUP = re.Match.group
@@ -80,20 +80,9 @@ def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
         return (word if word in ignore else stem(word)).encode("utf-8")
 
     def postings(text: str) -> _Postings:
-        if len(terms) > _MAX_WORDS:
-            terms.clear()
         # The tokenizer's words and their terms at C speed (map); only new words are
         # looked at in Python.
-        words = list(map(str.lower, map(_GROUP, finditer(text))))
-        found = list(map(terms.get, words, repeat(b"")))
-        if b"" in found:  # b"" is no term: a term has at least a letter or digit
-            for i, term in enumerate(found):
-                if term == b"":
-                    word = words[i]
-                    term = terms.get(word, b"")
-                    if term == b"":
-                        term = terms[word] = term_of(word)
-                    found[i] = term
+        found = remembered(list(map(str.lower, map(_GROUP, finditer(text)))), terms, term_of)
         # StopFilter(renumber=True): the first word kept keeps its place, the next ones
         # follow it without gaps.
         first = next((i for i, term in enumerate(found) if term is not None), 0)
@@ -103,6 +92,32 @@ def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
         return [(term, len(p), len(p) * boost, encode(p)) for term, p in poses.items()]
 
     return postings
+
+
+#: What a memory gives for a key it does not hold yet.
+_UNSEEN = object()
+
+
+def remembered(keys: list[str], memo: dict[str, Any], compute: Callable[[str], Any]
+               ) -> list[Any]:
+    """*memo*'s value for each of *keys*, looked up at C speed (``map``); a key it does not
+    hold yet is computed once and kept. A memory past ``_MAX_WORDS`` keys starts afresh.
+
+    What the segment writer and the highlighting (``searchlib._highlight``) both use to
+    give a paragraph's words their terms without Whoosh's chain of generators.
+    """
+    if len(memo) > _MAX_WORDS:
+        memo.clear()
+    found = list(map(memo.get, keys, repeat(_UNSEEN)))
+    if _UNSEEN in found:
+        for i, value in enumerate(found):
+            if value is _UNSEEN:
+                key = keys[i]
+                value = memo.get(key, _UNSEEN)
+                if value is _UNSEEN:
+                    value = memo[key] = compute(key)
+                found[i] = value
+    return found
 
 
 class LoadedLengths:
