@@ -25,7 +25,7 @@ from searchlib._errors import (
     UsageError,
 )
 from searchlib._expand import expand_multiterms
-from searchlib._explain import explain, resolved_list
+from searchlib._explain import HeldTerms, explain, resolved_list
 from searchlib._export import article_records, matching_article_ids
 from searchlib._facets import EntityCount, FacetTable
 from searchlib._filters import Filters, build_filter, highlight_terms
@@ -105,6 +105,7 @@ class Index:
         # The readers of the current searcher; None until _current() has made them.
         self._facet_table: FacetTable | None = None
         self._doc_reader: DocumentReader | None = None
+        self._held_terms: HeldTerms | None = None
         self._extractor: Extractor | None = None
         # Set for an index this object created and nothing has been committed to yet: a
         # strict ingest or an extractor that fails there takes the whole index away again.
@@ -360,6 +361,7 @@ class Index:
         if self._facet_table is None:
             self._facet_table = FacetTable(self._searcher.reader())
             self._doc_reader = DocumentReader(self._searcher)
+            self._held_terms = HeldTerms(self._searcher.reader())
         return self._searcher
 
     @property
@@ -564,7 +566,7 @@ class Index:
             suggestion = (suggest_query(s, self._parser, q, query, filter_q,
                                         total_paragraphs or total, docs)
                           if suggest and not deadline.expired() else None)
-            explained = explain(query, reading, q, wanted, notices, s.reader())
+            explained = explain(query, reading, q, wanted, notices, self._held_terms)
         return Results(query=query, total=total, page=page, limit=limit, hits=hits,
                        facets=facet_counts, total_paragraphs=total_paragraphs, sort=order,
                        by_article=by_article, suggestion=suggestion,

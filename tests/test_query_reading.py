@@ -152,3 +152,14 @@ def test_a_phrase_holding_a_stop_word_acronym_keeps_the_entity(parser, examples_
     phrase = examples_index.search('"Secretary of State"').hits
     assert both == {h.id for h in phrase if re.search(r"\bU\.?S\b|United States", h.text)}
     assert both and len(both) < len(phrase)
+
+
+def test_the_search_shown_follows_a_new_commit(tmp_path):
+    # The terms shown are looked up once per searcher: a commit that adds a demonym's
+    # generated form makes it part of what is shown next time.
+    with searchlib.Index.create(tmp_path / "ix") as ix:
+        ix.add_articles([searchlib.Article("One", ["Taiwan said no."], id="a1")])
+        first = ix.search("Taiwan").explain["searched"]
+        assert "text:taiwanes" not in first and "text:taiwan" in first
+        ix.add_articles([searchlib.Article("Two", ["The Taiwanese said yes."], id="a2")])
+        assert "text:taiwanes" in ix.search("Taiwan").explain["searched"]
