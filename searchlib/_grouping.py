@@ -113,7 +113,9 @@ def ranked_arrays(searcher, q: wq.Query, filter_q: wq.Query | None, sort: str,
     relevance = sort == "relevance"
     m = ex.matches(q, scored=relevance)
     if filter_q is not None:
-        m = restrict(m, ex.matches(filter_q, scored=False, within=m.docs).docs)
+        m = restrict(m, state.filter_docs(
+            filter_q, m.docs, lambda within: ex.matches(filter_q, scored=False,
+                                                        within=within).docs))
     order: np.ndarray | None
     if relevance:
         assert m.scores is not None  # matched with scored=True

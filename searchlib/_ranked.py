@@ -27,6 +27,14 @@ CACHE_ENV = "SEARCHLIB_CACHE_MB"
 
 _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+#: A filter met this many times on one searcher is evaluated over the whole index once and
+#: its documents kept in the searcher's array cache; before that, it is looked for among
+#: the query's matches only (cheaper once, for a broad filter and a narrow query). Lucene's
+#: query cache does the same for filters used again: someone refining a search keeps its
+#: filters.
+FILTER_CACHED_AFTER = 2
+#: Filters whose uses are counted per searcher (then the count starts afresh).
+_MAX_FILTERS = 1_000
 
 
 def cache_bytes() -> int:
@@ -48,6 +56,35 @@ class SearcherArrays:
         self.cache = ArrayCache(cache_bytes())
         self._lock = threading.Lock()
         self._columns: dict[str, np.ndarray | None] = {}
+        self._filter_uses: dict[tuple[str, object], int] = {}
+
+    def filter_docs(self, filter_q: object, within: np.ndarray,
+                    evaluate: Callable[[np.ndarray | None], np.ndarray]) -> np.ndarray:
+        """The documents of a filter query: all of them once it has been met
+        :data:`FILTER_CACHED_AFTER` times on this searcher (kept in the cache), else those
+        among *within*.
+
+        :param filter_q: the filter (a Whoosh query: hashable, compared by value)
+        :param within: the sorted documents that the filter is to narrow
+        :param evaluate: the filter's live documents among the given ones (``None``: all)
+        """
+        key = ("filter", filter_q)
+        try:
+            hash(key)
+        except TypeError:  # a query type that cannot be a key: never cached
+            return evaluate(within)
+        with self._lock:
+            if len(self._filter_uses) >= _MAX_FILTERS:
+                self._filter_uses.clear()
+            uses = self._filter_uses[key] = self._filter_uses.get(key, 0) + 1
+        if uses < FILTER_CACHED_AFTER:
+            return evaluate(within)
+
+        def build() -> tuple[np.ndarray, int]:
+            docs = evaluate(None)
+            return docs, docs.nbytes + 200
+
+        return self.cache.get(key, build)
 
     def _column(self, name: str, build: Callable[[], np.ndarray | None]) -> np.ndarray | None:
         with self._lock:

@@ -158,3 +158,28 @@ def test_wikinews_filters_alone_and_combined(tmp_path_factory):
     people = ix.search("", person=person, limit=10_000)
     assert people.total > 20
     assert all(any(person in name for name in h.entities["person"]) for h in people.hits)
+
+
+def test_a_filter_used_again_is_kept_and_gives_the_same_hits(dated):
+    from searchlib._ranked import FILTER_CACHED_AFTER
+
+    june = {"since": "2023-06", "until": "2023-07"}
+    # A narrow query first, then a broader one with the same filter: the documents kept
+    # must be all of the filter's, not those of the query it was first met with.
+    asks = [("inspected", june), ("inspected", june), ("report", june), ("cranes", june),
+            ("cranes", {"source": "port gazette"}), ("", {"since": "2023"})]
+
+    def answers() -> list:
+        return [(ids(dated.search(q, limit=100, **f)), dated.search(q, **f).total)
+                for q, f in asks]
+
+    dated.engine = "whoosh"  # the reference path
+    expected = answers()
+    dated.engine = None
+    for _ in range(FILTER_CACHED_AFTER + 1):  # kept once met FILTER_CACHED_AFTER times
+        assert answers() == expected
+    # A commit makes a new searcher: what was kept goes with the old one.
+    before = article_ids(dated.search("cranes", limit=100, **june))
+    gone = sorted(before)[0]
+    dated.delete(gone)
+    assert article_ids(dated.search("cranes", limit=100, **june)) == before - {gone}
