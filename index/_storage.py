@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searchlib.index._documents import article_headers
+from searchlib.index._engine.andnot import install as install_and_not
 from searchlib.index._engine.compound import install as install_view_files
 from searchlib.index._engine.pinned import pinned
 from searchlib.index._engine.positioned import install as install_positioned_files
@@ -54,6 +55,8 @@ from searchlib._errors import (
 install_view_files()
 # Files being written count their own position (_engine.positioned).
 install_positioned_files()
+# AndNot checks its first document against the excluded part (_engine.andnot).
+install_and_not()
 
 #: The open Whoosh index, as the layers above storage name it (they never import Whoosh).
 WhooshIndex = whoosh_index.FileIndex

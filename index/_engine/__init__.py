@@ -20,6 +20,7 @@ them.
 - :mod:`.compound`: the files inside a segment read in place, not copied into memory
 - :mod:`.positioned`: files being written that count their own position
 - :mod:`.splitmerge`: a large pure merge on two cores (postings in a forked child)
+- :mod:`.andnot`: Whoosh's ``AndNotMatcher`` checking its first document
 """
 
 #: The whoosh3 releases this package was verified against (``setup.cfg`` pins the same).
