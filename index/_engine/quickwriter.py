@@ -202,24 +202,13 @@ class _TermPool:
         return getattr(self._pool, name)
 
     def add(self, item: tuple) -> None:
-        terms = self._terms
-        if terms is None:
-            self._pool.add(item)
-            return
-        key = item[:2]
-        rows = terms.get(key)
-        if rows is None:
-            terms[key] = [item]
-            self.fieldnames.add(item[0])
-            self._size += len(item[1]) + 100
-        else:
-            rows.append(item)
-        self._size += self._POSTING + len(item[4] or b"")
-        if self._size > self._pool.limit:
-            self._spill()
+        """Whoosh's pool call for one ``(field, term, docnum, weight, value)`` posting (the
+        documents that take Whoosh's own path, such as boosted ones)."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.add_postings(fieldname, docnum, [(tbytes, 0, weight, vbytes)])
 
     def add_postings(self, fieldname: str, docnum: int, items: _Postings) -> None:
-        """Add one document's postings in one field: what :meth:`add` does for each."""
+        """Add one document's postings in one field, as ``field.index`` gives them."""
         terms = self._terms
         if terms is None:
             for tbytes, _freq, weight, vbytes in items:
@@ -301,8 +290,7 @@ class QuickSegmentWriter(SegmentWriter):
         self._check_state()
         schema = self.schema
         docnum = self.docnum
-        add_postings = getattr(self.pool, "add_postings", None)
-        add_post = self.pool.add
+        add_postings = self.pool.add_postings  # a _TermPool: this path is for _plain only
         perdoc = self.perdocwriter
         fieldnames = sorted(fields)
         self._check_fields(schema, fieldnames)
@@ -318,11 +306,7 @@ class QuickSegmentWriter(SegmentWriter):
                     items = self._postings(fieldname, field, value)
                     if field.scorable:
                         length = sum(item[1] for item in items)
-                    if add_postings is not None:
-                        add_postings(fieldname, docnum, items)
-                    else:
-                        for tbytes, _freq, weight, vbytes in items:
-                            add_post((fieldname, tbytes, docnum, weight, vbytes))
+                    add_postings(fieldname, docnum, items)
                 perdoc.add_field(fieldname, field, value if field.stored else None, length)
                 if field.column_type:
                     perdoc.add_column_value(fieldname, field.column_type,
