@@ -74,7 +74,8 @@ def _peak_rss() -> int:
 
 def _cpu_seconds() -> float:
     """CPU seconds (user and system) of this process and of its children that have ended:
-    beside wall time, a figure that other tenants of a shared machine move much less."""
+    beside wall time, it tells a busy machine (wall time up, CPU time not) from a slow one
+    (both up)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
         resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
@@ -100,14 +101,13 @@ class _Counted:
 
     def __init__(self, articles: Iterable) -> None:
         self.articles = articles
-        self.n_articles = self.n_paragraphs = self.raw_bytes = self.words = 0
+        self.n_articles = self.n_paragraphs = self.raw_bytes = 0
 
     def __iter__(self) -> Iterator:
         for a in self.articles:
             self.n_articles += 1
             self.n_paragraphs += 1 + len(a.paragraphs)  # the headline is paragraph 0
             self.raw_bytes += len(a.title.encode()) + sum(len(p.encode()) for p in a.paragraphs)
-            self.words += len(a.title.split()) + sum(len(p.split()) for p in a.paragraphs)
             yield a
 
 
@@ -142,7 +142,7 @@ def ingest_searchlib(spec: CorpusSpec, n_articles: int, path: str, extractor: st
     summary, indexed = _profiled(profile, run)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu0,
-            "articles": stream.n_articles, "words": stream.words,
+            "articles": stream.n_articles,
             "paragraphs": stream.n_paragraphs, "indexed_paragraphs": indexed,
             "raw_bytes": stream.raw_bytes, "index_bytes": _dir_size(Path(path)),
             "peak_rss": _peak_rss(), "baseline_rss": base, "summary": repr(summary)}
@@ -170,7 +170,6 @@ def ingest_peer(name: str, records_file: str, n_records: int, path: str) -> dict
     seconds = time.perf_counter() - t0
     raw = sum(len(r.text.encode()) for r in records)
     return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu0,
-            "words": sum(len(r.text.split()) for r in records),
             "articles": len({r.article_id for r in records}),
             "paragraphs": len(records), "raw_bytes": raw, "index_bytes": _dir_size(Path(path)),
             "peak_rss": _peak_rss(), "baseline_rss": base}
