@@ -8,7 +8,7 @@ from searchlib.index._format import NAME_SEPARATOR
 from whoosh.analysis import Filter, Token
 
 #: Positions left between two names of one entity field.
-_NAME_GAP = 100
+NAME_GAP = 100
 
 
 class NameGapFilter(Filter):
@@ -20,7 +20,7 @@ class NameGapFilter(Filter):
         gap = 0
         for t in tokens:
             if t.text == NAME_SEPARATOR:
-                gap += _NAME_GAP
+                gap += NAME_GAP
                 continue
             if gap and t.positions:
                 t.pos += gap

@@ -331,6 +331,16 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._values = self._cut_values(*self._data[2])
 
 
+class PooledPostings(NamedTuple):
+    """A term's postings gathered by a segment writer, for
+    :meth:`CompactFieldWriter.add_terms`: three lists in step, in document order (a
+    posting per document: no tuple per posting to make, and none to take apart)."""
+
+    ids: list[int]
+    weights: list[float]
+    values: list[bytes | None]
+
+
 class MovedPostings(NamedTuple):
     """A term's postings in another segment, for :meth:`CompactFieldWriter.add_terms`:
     its matcher and what to add to its document numbers."""
@@ -417,11 +427,12 @@ class CompactFieldWriter(W3FieldWriter):
 
     def add_terms(self, schema, lengths, terms) -> None:
         """Write *terms* in order, each ``((field, term), sources)``; a term's sources, in
-        document order, are posting tuples as ``add_postings`` takes them, or
-        :class:`MovedPostings`, whose full blocks are copied as stored (the others are
-        decoded and re-blocked: partial blocks do not pile up merge after merge, and
-        small terms stay in few blocks), and all of whose blocks are copied when the term
-        has no other source (its blocks are what cutting it again would give).
+        document order, are posting tuples as ``add_postings`` takes them,
+        :class:`PooledPostings`, or :class:`MovedPostings`, whose full blocks are copied
+        as stored (the others are decoded and re-blocked: partial blocks do not pile up
+        merge after merge, and small terms stay in few blocks), and all of whose blocks
+        are copied when the term has no other source (its blocks are what cutting it
+        again would give).
 
         :param lengths: the segment's per-document reader (field lengths), or None
         """
@@ -456,18 +467,25 @@ class CompactFieldWriter(W3FieldWriter):
                         ids, weights, values = block.decoded()
                         self._add([d + source.base for d in ids], weights, values, lengths_of)
                     continue
-                rows = source if isinstance(source, list) else list(source)
-                ids = [row[2] for row in rows]
-                if -1 in ids:  # Whoosh's spelling hack: a word for the spelling graph
-                    rows = [row for row in rows if row[2] != -1]
+                if type(source) is PooledPostings:
+                    ids, weights, values = source
+                else:
+                    rows = source if isinstance(source, list) else list(source)
                     ids = [row[2] for row in rows]
-                if rows:
+                    weights = [row[3] for row in rows]
+                    values = [row[4] for row in rows]
+                if -1 in ids:  # Whoosh's spelling hack: a word for the spelling graph
+                    kept = [i for i, d in enumerate(ids) if d != -1]
+                    ids = [ids[i] for i in kept]
+                    weights = [weights[i] for i in kept]
+                    values = [values[i] for i in kept]
+                if ids:
                     if not started:
                         self.start_term(btext)
                         started = True
-                    self._add(ids, [row[3] for row in rows],
-                              [emptybytes if row[4] is None else row[4] for row in rows],
-                              lengths_of)
+                    if None in values:
+                        values = [emptybytes if v is None else v for v in values]
+                    self._add(ids, weights, values, lengths_of)
             if started:
                 self.finish_term()
         if lastkey is not None:

@@ -78,6 +78,19 @@ class _SubWriter(SubWriterTask):
         # would otherwise try to pickle those queues into the child, and fail.
         return multiprocessing.get_context("fork").Process._Popen(process_obj)
 
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        # The job file is one pickled list (ParallelWriter._enqueue), not Whoosh's pickle
+        # per document: one load, and each field name is read once per file.
+        writer = self.writer
+        tempstorage = writer.temp_storage()
+        with tempstorage.open_file(filename).raw_file() as f:
+            docs = pickle.load(f)
+        assert len(docs) == doc_count
+        for code, fields in docs:
+            assert code == 0
+            writer.add_document(**fields)
+        tempstorage.delete_file(filename)
+
     def run(self) -> None:
         guard_child(self.parent_pid)
         # Whoosh's run() makes its writer from this module-level name; in this forked
@@ -112,12 +125,12 @@ class ParallelWriter(MpWriter):
         return task
 
     def _enqueue(self) -> None:
-        # Whoosh's MpWriter._enqueue, except that a full queue with no sub-writer left
-        # alive to empty it is an error instead of a wait for ever.
+        # Whoosh's MpWriter._enqueue, except that the documents are pickled in one list
+        # (_SubWriter._process_file) and that a full queue with no sub-writer left alive
+        # to empty it is an error instead of a wait for ever.
         filename = f"{random_name()}.doclist"
         with self.temp_storage().create_file(filename).raw_file() as f:
-            for item in self.docbuffer:
-                pickle.dump(item, f, 2)
+            pickle.dump(self.docbuffer, f, pickle.HIGHEST_PROTOCOL)
         if len(self.tasks) < self.procs:
             self._new_task()
         while True:

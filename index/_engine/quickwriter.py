@@ -13,7 +13,8 @@ headline, date, source and article id are the same on every paragraph of an arti
   ``LowercaseFilter``, ``StopFilter``, ``StemFilter``) is analysed without the chain: the
   tokenizer's words are lower-cased and looked up in a memory of each word's term (or
   stop) at C speed, and only new words go through the filters' rules. The same tokens,
-  stop words, position numbering and stems;
+  stop words, position numbering and stems. An entity field's chain (names apart by
+  :class:`~.analysis.NameGapFilter`'s gaps) is analysed in one loop likewise;
 - a field's postings are kept for its last value, so a value repeated on consecutive
   documents is analysed once;
 - postings are pooled per term (:class:`_TermPool`), a document's field at a time, and
@@ -28,11 +29,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
+from searchlib.index._engine.analysis import NAME_GAP, NameGapFilter
+from searchlib.index._engine.codec import PooledPostings
+from searchlib.index._format import NAME_SEPARATOR
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -47,6 +51,52 @@ _Postings = list[tuple[bytes, int, float, bytes]]
 _MAX_WORDS = 500_000
 #: A match's text, called over many matches at C speed by ``map``.
 _GROUP = re.Match.group
+#: A posting's frequency, summed at C speed into the document's length in the field.
+_FREQUENCY = itemgetter(1)
+
+
+def quick_postings(field: FieldType) -> Callable[[str], _Postings] | None:
+    """A function giving ``list(field.index(text))`` for *field* without Whoosh's chain of
+    generators (:func:`stemming_postings`, :func:`name_postings`), or None when its
+    analyzer or format is not one this module knows.
+
+    :param field: a schema field
+    """
+    return stemming_postings(field) or name_postings(field)
+
+
+def name_postings(field: FieldType) -> Callable[[str], _Postings] | None:
+    """``list(field.index(text))`` for an entity field's chain (``RegexTokenizer``,
+    :class:`~.analysis.NameGapFilter`, ``LowercaseFilter``), or None for another chain.
+
+    :param field: a schema field
+    """
+    analyzer, fmt = field.analyzer, field.format
+    parts = list(analyzer.items) if type(analyzer) is CompositeAnalyzer else []
+    if not isinstance(fmt, Positions) or [type(p) for p in parts] != [
+            RegexTokenizer, NameGapFilter, LowercaseFilter]:
+        return None
+    tokenizer = parts[0]
+    assert isinstance(tokenizer, RegexTokenizer)
+    if tokenizer.gaps:
+        return None
+    finditer = tokenizer.expression.finditer
+    encode, boost = fmt.encode, fmt.field_boost
+
+    def postings(text: str) -> _Postings:
+        # A separator is a token of its own: it takes a position, and NameGapFilter moves
+        # every word after it on by the gap.
+        poses: defaultdict[str, list[int]] = defaultdict(list)
+        gap = 0
+        for pos, word in enumerate(map(_GROUP, finditer(text))):
+            if word == NAME_SEPARATOR:
+                gap += NAME_GAP
+            else:
+                poses[word.lower()].append(pos + gap)
+        return [(term.encode("utf-8"), len(p), len(p) * boost, encode(p))
+                for term, p in poses.items()]
+
+    return postings
 
 
 def stemming_postings(field: FieldType) -> Callable[[str], _Postings] | None:
@@ -179,6 +229,13 @@ def flush_segment(writer: SegmentWriter) -> None:
         perdoc.close()
 
 
+def _rows(key: tuple[str, bytes], pooled: PooledPostings) -> Iterator[tuple]:
+    """A pooled term's postings as Whoosh's pool holds them: one tuple each."""
+    fieldname, tbytes = key
+    for docnum, weight, vbytes in zip(*pooled, strict=True):
+        yield fieldname, tbytes, docnum, weight, vbytes
+
+
 class _TermPool:
     """Stands in for Whoosh's posting pool: postings kept per term as they come, in
     document order (documents are added in order), so a flush sorts the terms instead of
@@ -195,7 +252,8 @@ class _TermPool:
         self._pool = pool
         self.fieldnames = pool.fieldnames
         self.spilled = False
-        self._terms: dict[tuple[str, bytes], list[tuple]] | None = {}
+        #: field -> term -> its postings (a dict per field: no key tuple per posting)
+        self._terms: dict[str, dict[bytes, PooledPostings]] | None = {}
         self._size = 0
 
     def __getattr__(self, name: str) -> Any:
@@ -214,28 +272,44 @@ class _TermPool:
             for tbytes, _freq, weight, vbytes in items:
                 self._pool.add((fieldname, tbytes, docnum, weight, vbytes))
             return
-        size = self._size
+        if not items:
+            return
+        self.fieldnames.add(fieldname)
+        field_terms = terms.get(fieldname)
+        if field_terms is None:
+            field_terms = terms[fieldname] = {}
+        get = field_terms.get
+        size = self._size + self._POSTING * len(items)
         for tbytes, _freq, weight, vbytes in items:
-            rows = terms.get((fieldname, tbytes))
-            if rows is None:
-                terms[fieldname, tbytes] = [(fieldname, tbytes, docnum, weight, vbytes)]
+            pooled = get(tbytes)
+            if pooled is None:
+                field_terms[tbytes] = PooledPostings([docnum], [weight], [vbytes])
                 size += len(tbytes) + 100
             else:
-                rows.append((fieldname, tbytes, docnum, weight, vbytes))
-            size += self._POSTING + len(vbytes or b"")
-        if items:
-            self.fieldnames.add(fieldname)
+                ids, weights, values = pooled
+                ids.append(docnum)
+                weights.append(weight)
+                values.append(vbytes)
+            if vbytes:
+                size += len(vbytes)
         self._size = size
         if size > self._pool.limit:
             self._spill()
 
     def _spill(self) -> None:
-        terms, self._terms = self._terms, None
         self.spilled = True
-        assert terms is not None
-        for key in sorted(terms):
-            for item in terms[key]:
-                self._pool.add(item)
+        pooled = list(self._sorted())
+        self._terms = None
+        add = self._pool.add
+        for key, postings in pooled:
+            for item in _rows(key, postings):
+                add(item)
+
+    def _sorted(self) -> Iterator[tuple[tuple[str, bytes], PooledPostings]]:
+        assert self._terms is not None
+        for fieldname, field_terms in sorted(self._terms.items()):
+            for tbytes in sorted(field_terms):
+                yield (fieldname, tbytes), field_terms[tbytes]
 
     def iter_terms(self):
         """``((field, term), [postings])`` in term order (``CompactFieldWriter.add_terms``)."""
@@ -243,13 +317,12 @@ class _TermPool:
             yield from ((key, [list(group)]) for key, group in
                         groupby(self._pool.iter_postings(), key=itemgetter(0, 1)))
             return
-        terms = self._terms
-        for key in sorted(terms):
-            yield key, [terms[key]]
+        for key, postings in self._sorted():
+            yield key, [postings]
 
     def iter_postings(self):
-        for _key, (rows,) in self.iter_terms():
-            yield from rows
+        for key, (source,) in self.iter_terms():
+            yield from _rows(key, source) if type(source) is PooledPostings else source
 
     def cleanup(self) -> None:
         self._terms = {}
@@ -274,7 +347,7 @@ class QuickSegmentWriter(SegmentWriter):
         if last is not None and type(last[0]) is type(value) and last[0] == value:
             return last[1]
         if fieldname not in self._quick:
-            self._quick[fieldname] = stemming_postings(field)
+            self._quick[fieldname] = quick_postings(field)
         quick = self._quick[fieldname]
         if quick is not None and isinstance(value, str):
             items = quick(value)
@@ -305,7 +378,7 @@ class QuickSegmentWriter(SegmentWriter):
                 if field.indexed:
                     items = self._postings(fieldname, field, value)
                     if field.scorable:
-                        length = sum(item[1] for item in items)
+                        length = sum(map(_FREQUENCY, items))
                     add_postings(fieldname, docnum, items)
                 perdoc.add_field(fieldname, field, value if field.stored else None, length)
                 if field.column_type:

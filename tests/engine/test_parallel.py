@@ -64,6 +64,24 @@ def test_a_large_batch_is_indexed_by_two_processes(tmp_path):
     assert multiprocessing.active_children() == []
 
 
+def test_job_files_hold_one_list_each_and_are_removed_once_read(tmp_path):
+    # The hook _SubWriter._process_file reads what ParallelWriter._enqueue writes: every
+    # document of every job file (the last one partial) is indexed, in its own order.
+    ix = Index.create(tmp_path / "ix")
+    writer = ParallelWriter(ix._ix)
+    total = 2 * ParallelWriter.BATCH + 7
+    for n in range(total):
+        writer.add_document(**doc(n))
+    temp = Path(writer.temp_storage().folder)
+    writer.commit()
+    assert not list(temp.glob("*.doclist"))
+    assert ix.stats().paragraphs == total
+    with ix._ix.searcher() as s:
+        column = s.reader().column_reader("article_id")
+        found = sorted(column[d] for d in range(total))
+    assert found == sorted(f"x{n}" for n in range(total))
+
+
 def test_cancel_stops_the_sub_writers_and_changes_nothing(tmp_path):
     ix = Index.create(tmp_path / "ix")
     writer = ParallelWriter(ix._ix)

@@ -9,7 +9,13 @@ import inspect
 import pytest
 import whoosh.multiproc
 from searchlib.index._engine.codec import CompactCodec
-from searchlib.index._engine.quickwriter import QuickSegmentWriter, stemming_postings
+from searchlib.index._engine.quickwriter import (
+    QuickSegmentWriter,
+    name_postings,
+    quick_postings,
+    stemming_postings,
+)
+from searchlib.index._format import NAME_SEPARATOR
 from searchlib.index._schema import build_schema
 from searchlib.index._writer import article_documents
 from searchlib.index.entities import get_extractor
@@ -100,6 +106,21 @@ def test_the_fused_analysis_gives_the_fields_own_postings(text):
     assert quick(text) == list(field.index(text))  # its words' terms now from memory
 
 
+#: Entity field values: names apart by separators, one name said twice, empty names.
+NAMES = [NAME_SEPARATOR.join(names) for names in (
+    ["Qin Gang", "Antony Blinken", "Qin Gang"], ["O'Neill's", "U.S.", "Jean-Luc Picard"],
+    ["", "Straße İstanbul", ""], ["ONE"], [], ["a-b-c", "a.b'c", "x y z " * 50])]
+
+
+@pytest.mark.parametrize("text", NAMES + TRICKY)
+def test_the_name_chain_in_one_loop_gives_the_fields_own_postings(text):
+    for kind in ("person", "place", "org"):
+        field = build_schema()[kind]
+        quick = quick_postings(field)
+        assert quick is not None
+        assert quick(text) == list(field.index(text))
+
+
 def test_the_word_memory_starting_afresh_changes_no_posting(monkeypatch):
     import searchlib.index._engine.quickwriter as quickwriter
 
@@ -117,6 +138,9 @@ def test_other_analyzers_keep_whooshs_path():
     assert stemming_postings(fields.TEXT(analyzer=SimpleAnalyzer())) is None
     assert stemming_postings(fields.TEXT(analyzer=StemmingAnalyzer(), phrase=False)) is None
     assert stemming_postings(build_schema()["person"]) is None  # the entity-name chain
+    assert name_postings(build_schema()["text"]) is None
+    for field in (fields.TEXT(analyzer=SimpleAnalyzer()), build_schema()["source"]):
+        assert quick_postings(field) is None
 
 
 def test_boosted_documents_take_whooshs_own_path(tmp_path):
