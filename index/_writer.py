@@ -146,6 +146,10 @@ def _os_random() -> Iterator[None]:
 #: any answer, and rewriting them whole after every batch grew with the index (a seventh of a
 #: 2,000,000-paragraph ingest); a crash loses at most this many seconds of counts.
 NAMES_SAVE_SECONDS = 30.0
+#: ... and at least this many times as long after the last save as that save took: the file
+#: grows with the distinct names (tens of megabytes at 2,000,000 paragraphs, seconds to
+#: write), and saving it is kept to a twentieth of the session's time.
+NAMES_SAVE_COST_FACTOR = 20.0
 
 
 class ArticleWriter:
@@ -175,6 +179,7 @@ class ArticleWriter:
         #: provenance tag
         self.names = names
         self._names_saved = time.monotonic()
+        self._names_save_cost = 0.0  # seconds the last save took
         self._names_dirty = False
         self.extracted_by = extracted_by
         self.wait = wait
@@ -290,8 +295,9 @@ class ArticleWriter:
                 self._written.update(_article_id(a) for a in changed)
             if self.names is not None:
                 self._names_dirty = True
-                if self._lock is None or (
-                        time.monotonic() - self._names_saved >= NAMES_SAVE_SECONDS):
+                interval = max(NAMES_SAVE_SECONDS,
+                               NAMES_SAVE_COST_FACTOR * self._names_save_cost)
+                if self._lock is None or time.monotonic() - self._names_saved >= interval:
                     self._save_names()
             if on_commit:
                 on_commit(counts)
@@ -299,8 +305,10 @@ class ArticleWriter:
 
     def _save_names(self) -> None:
         assert self.names is not None
+        start = time.monotonic()
         self.names.save()
         self._names_saved = time.monotonic()
+        self._names_save_cost = self._names_saved - start
         self._names_dirty = False
 
     def _tidy(self) -> None:

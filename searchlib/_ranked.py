@@ -18,7 +18,12 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from searchlib.index._engine.arrays import DEFAULT_CACHE_BYTES, ArrayCache, SegmentArrays
+from searchlib.index._engine.arrays import (
+    DEFAULT_CACHE_BYTES,
+    ArrayCache,
+    SegmentArrays,
+    held_bytes,
+)
 from searchlib.index._engine.columns import RefColumn
 from searchlib.index._format import ARTICLE_ID, DATE, NO_DATE, PARAGRAPH
 
@@ -82,7 +87,7 @@ class SearcherArrays:
 
         def build() -> tuple[np.ndarray, int]:
             docs = evaluate(None)
-            return docs, docs.nbytes + 200
+            return docs, held_bytes(docs)
 
         return self.cache.get(key, build)
 

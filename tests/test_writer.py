@@ -50,9 +50,22 @@ def test_a_session_saves_the_names_once_at_its_end(tmp_path: Path, saves: list[i
 def test_a_session_saves_after_a_commit_once_the_interval_has_passed(
         tmp_path: Path, saves: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 0.0)
+    monkeypatch.setattr(_writer, "NAMES_SAVE_COST_FACTOR", 0.0)
     ix = Index.create(tmp_path / "ix")
     ix.add_articles(_articles(4), batch_size=1)
     assert len(saves) == 4  # after every commit, nothing left for the end
+    assert _full_counts(tmp_path / "ix")["Qin Gang"] == 4
+
+
+def test_a_slow_save_waits_longer_before_the_next(
+        tmp_path: Path, saves: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Any save takes more than a billionth of the session: after the first commit's save,
+    # none until the session ends.
+    monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 0.0)
+    monkeypatch.setattr(_writer, "NAMES_SAVE_COST_FACTOR", 1e9)
+    ix = Index.create(tmp_path / "ix")
+    ix.add_articles(_articles(4), batch_size=1)
+    assert len(saves) == 2
     assert _full_counts(tmp_path / "ix")["Qin Gang"] == 4
 
 

@@ -84,7 +84,9 @@ class ArrayCache:
             self.bytes = 0
 
 
-def _nbytes(*arrays) -> int:
+def held_bytes(*arrays) -> int:
+    """What an entry of these arrays counts against the cache's cap: their bytes, and 200
+    for the entry itself."""
     return sum(a.nbytes for a in arrays) + 200
 
 
@@ -167,7 +169,7 @@ class SegmentArrays:
                     w_parts.append(np.ones(n, dtype=np.float64))
             ids = np.concatenate(id_parts)
             weights = np.concatenate(w_parts)
-        return (ids, weights), _nbytes(ids, weights)
+        return (ids, weights), held_bytes(ids, weights)
 
     def _via_matcher(self, field: str, btext: bytes, info):
         fmt = self.reader.schema[field].format
@@ -223,12 +225,12 @@ class SegmentArrays:
                 total = np.cumsum(raw, dtype=np.int64)
                 before = np.concatenate(([0], total))[starts[:-1]]
                 positions = total - np.repeat(before, lens)
-                return (starts, positions), _nbytes(starts, positions)
+                return (starts, positions), held_bytes(starts, positions)
         offsets = np.zeros(len(lists) + 1, dtype=np.int64)
         np.cumsum([len(p) for p in lists], out=offsets[1:])
         positions = (np.concatenate(lists).astype(np.int64) if lists
                      else np.zeros(0, np.int64))
-        return (offsets, positions), _nbytes(offsets, positions)
+        return (offsets, positions), held_bytes(offsets, positions)
 
     def _positions_via_matcher(self, field: str, btext: bytes, info) -> list:
         if info is None:
@@ -255,7 +257,7 @@ class SegmentArrays:
             count = min(reader._count, self.doccount)
             raw = np.frombuffer(reader._dbfile.get(reader._basepos, count), np.uint8)
             out[:count] = _LENGTHS[raw]
-        return out, _nbytes(out)
+        return out, held_bytes(out)
 
     def numeric_column(self, name: str, dtype=np.uint64) -> np.ndarray | None:
         """The raw values of a numeric column (``None`` if the segment has none)."""
@@ -263,7 +265,7 @@ class SegmentArrays:
 
     def _build_numeric(self, name: str, dtype):
         out = numeric_values(self.reader, name, dtype)
-        return out, 0 if out is None else _nbytes(out)
+        return out, 0 if out is None else held_bytes(out)
 
     def deleted(self) -> np.ndarray | None:
         """Sorted document numbers of the deleted documents, or ``None`` for none."""
@@ -271,7 +273,7 @@ class SegmentArrays:
             return None
         def build():
             found = np.fromiter(sorted(self.reader._perdoc.deleted_docs()), dtype=np.int64)
-            return found, _nbytes(found)
+            return found, held_bytes(found)
         return self.cache.get((self._key, "d"), build)
 
 
