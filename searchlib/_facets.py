@@ -39,6 +39,10 @@ class EntityCount:
                 "articles": self.articles, "aliases": list(self.aliases)}
 
 
+#: Decoded facet keys kept per table (then it starts afresh): about 150 bytes each.
+_DECODED_KEYS = 50_000
+
+
 class _Keys:
     """Code -> ``(kind, name)``: the first segment's facet codes file's records (decoded
     when asked for), then the keys numbered after them.
@@ -51,6 +55,9 @@ class _Keys:
         self._file: Sequence[tuple[str, str]] = ()
         self._more: list[tuple[str, str]] = []
         self._codes: dict[tuple[str, str], int] | None = None
+        # The file's keys already decoded: the names a search's facets show come again
+        # in the next searches (each decode is a slice, a UTF-8 decode and a split).
+        self._decoded: dict[int, tuple[str, str]] = {}
 
     def adopt(self, keys: FacetKeys) -> None:
         """Number the table by a facet codes file's keys (before any other key)."""
@@ -62,7 +69,14 @@ class _Keys:
 
     def __getitem__(self, code: int) -> tuple[str, str]:
         n = len(self._file)
-        return self._file[code] if code < n else self._more[code - n]
+        if code >= n:
+            return self._more[code - n]
+        key = self._decoded.get(code)
+        if key is None:
+            if len(self._decoded) >= _DECODED_KEYS:
+                self._decoded.clear()
+            key = self._decoded[code] = self._file[code]
+        return key
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return chain(self._file, self._more)
