@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from searchlib.cli import main
 
 from searchlib import Article, Index, SearchlibError
+from searchlib import _facets as facets
 from searchlib._facets import _tally
 
 
@@ -135,3 +136,15 @@ def test_facet_tally_by_sorting_and_by_table_agree(n_codes):
     assert n.tolist() == [counts[c] for c in want]
     assert first.tolist() == [firsts[c] for c in want]
     # Each way was taken by one of the sizes: the table way above 30,000 / 16 codes.
+
+
+def test_facet_names_are_the_same_when_the_decoded_keys_start_afresh(examples_index,
+                                                                      monkeypatch):
+    ix = Index.open(examples_index.path)
+    queries = ["", "Taiwan", "said", "minister"]
+    want = [ix.search(q).facets for q in queries]
+    ix.close()
+    monkeypatch.setattr(facets, "_DECODED_KEYS", 1)  # emptied at every new name
+    ix = Index.open(examples_index.path)
+    assert [ix.search(q).facets for q in queries * 2] == want * 2
+    assert any(want[0][kind] for kind in want[0])
