@@ -75,15 +75,17 @@ class IngestReport(BatchCounts):
 ProgressCallback = Callable[[Progress], None]
 
 #: Articles per commit. Large enough that a batch keeps two indexing processes busy and the
-#: index gets few, large segments (all of Reuters: 1,762 paragraphs/s against 1,140 with
-#: 500); small enough that Ctrl-C loses at most some seconds of work. 4,000 rather than
-#: 2,000: a run's final merge reads half as many segments, each term once per segment (on
-#: all of Reuters, 6.8-7.4 s against 9.0), and commits cost half as often; a batch of
-#: 4,000 news articles is about 25,000 paragraphs, 7-10 s of work here.
-DEFAULT_BATCH_SIZE = 4000
+#: index gets few, large segments; small enough that Ctrl-C loses at most some seconds of
+#: work. Each segment costs its terms once more when it is written and again in the run's
+#: final merge: all of Reuters went 1,140 -> 1,762 paragraphs/s from 500 to 2,000 articles,
+#: its final merge 9.0 -> 6.8-7.4 s at 4,000, and 16,000 against 4,000 (with the posting
+#: pool's memory raised to match, ``_writer.POOL_MB``) took 8-12% less time on all of Reuters
+#: and on 590,000 remix paragraphs (8,000: 9%). A batch of 16,000 news articles is about
+#: 100,000 paragraphs, 30-40 s of work here.
+DEFAULT_BATCH_SIZE = 16_000
 #: A batch is also committed once its text reaches this many characters, whatever its
-#: number of articles: news articles of a few thousand characters make 4,000 articles about
-#: 15 MB, but articles of a megabyte each would make 4 GB, and a batch is held in memory
+#: number of articles: news articles of a few thousand characters make 16,000 articles about
+#: 50 MB, but articles of a megabyte each would make 16 GB, and a batch is held in memory
 #: (with its entities and documents) until it commits.
 MAX_BATCH_CHARS = 64_000_000
 

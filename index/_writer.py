@@ -152,6 +152,12 @@ NAMES_SAVE_SECONDS = 30.0
 NAMES_SAVE_COST_FACTOR = 20.0
 
 
+#: Memory (MB) for each indexing process's posting pool: a default batch's postings
+#: (``_ingest.DEFAULT_BATCH_SIZE``), split between two processes, fit in it. Past it, a pool
+#: sorts in runs on disk: memory stays bounded whatever the batch, at some speed.
+POOL_MB = 384
+
+
 class ArticleWriter:
     """Writes batches of articles into a Whoosh index, one commit per batch.
 
@@ -171,7 +177,7 @@ class ArticleWriter:
     """
 
     def __init__(self, ix: FileIndex, extractor: EntityFinder | None, wait: float = 5.0,
-                 limitmb: int = 128, procs: int | None = None,
+                 limitmb: int = POOL_MB, procs: int | None = None,
                  names: NameResolver | None = None, extracted_by: str | None = None) -> None:
         self.ix = ix
         self.extractor = extractor
