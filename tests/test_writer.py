@@ -47,25 +47,17 @@ def test_a_session_saves_the_names_once_at_its_end(tmp_path: Path, saves: list[i
     assert _full_counts(tmp_path / "ix")["Antony Blinken"] == 5
 
 
+# With no interval, a save after every commit and nothing left for the end; when any save
+# takes more than a billionth of the session, none after the first commit's until the end.
+@pytest.mark.parametrize(("cost_factor", "expected"), [(0.0, 4), (1e9, 2)])
 def test_a_session_saves_after_a_commit_once_the_interval_has_passed(
-        tmp_path: Path, saves: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, saves: list[int], monkeypatch: pytest.MonkeyPatch,
+        cost_factor: float, expected: int) -> None:
     monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 0.0)
-    monkeypatch.setattr(_writer, "NAMES_SAVE_COST_FACTOR", 0.0)
+    monkeypatch.setattr(_writer, "NAMES_SAVE_COST_FACTOR", cost_factor)
     ix = Index.create(tmp_path / "ix")
     ix.add_articles(_articles(4), batch_size=1)
-    assert len(saves) == 4  # after every commit, nothing left for the end
-    assert _full_counts(tmp_path / "ix")["Qin Gang"] == 4
-
-
-def test_a_slow_save_waits_longer_before_the_next(
-        tmp_path: Path, saves: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    # Any save takes more than a billionth of the session: after the first commit's save,
-    # none until the session ends.
-    monkeypatch.setattr(_writer, "NAMES_SAVE_SECONDS", 0.0)
-    monkeypatch.setattr(_writer, "NAMES_SAVE_COST_FACTOR", 1e9)
-    ix = Index.create(tmp_path / "ix")
-    ix.add_articles(_articles(4), batch_size=1)
-    assert len(saves) == 2
+    assert len(saves) == expected
     assert _full_counts(tmp_path / "ix")["Qin Gang"] == 4
 
 
