@@ -14,12 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.analysis import Analyzer
-from whoosh.fields import Schema
 
 from searchlib._aliases import Resolved, resolve
 from searchlib._errors import QueryError
-from searchlib._query import QueryParser, positive_terms
+from searchlib._query import QueryParser, field_analyzer, positive_terms
 from searchlib.index._engine.daterange import day_ranges
 from searchlib.index._format import KINDS
 
@@ -118,13 +116,6 @@ class Filters:
         return {k: v for k, v in self.given.items() if v}
 
 
-def _analyzer(schema: Schema, field: str) -> Analyzer:
-    """The analyzer of a text field of the schema (Whoosh types it as optional)."""
-    analyzer = schema[field].analyzer
-    assert analyzer is not None, f"{field} is a text field"
-    return analyzer
-
-
 def resolved_names(filters: Filters) -> list[Resolved]:
     """The entity filters whose names are aliases, with the canonical names searched."""
     found = (resolve(kind, n) for kind in KINDS for n in getattr(filters, kind))
@@ -150,7 +141,7 @@ def build_filter(parser: QueryParser, filters: Filters) -> wq.Query | None:
         parts.append(day_ranges(wq.DateRange("date", start, end)))
     if filters.source:
         parts += [wq.Term("source", t.text)
-                  for t in _analyzer(schema, "source")(filters.source)]
+                  for t in field_analyzer(schema, "source")(filters.source)]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh import qparser, query
+from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
 
 from searchlib._aliases import resolve
@@ -54,6 +55,13 @@ def fuzzy_edits(word: str, asked: int) -> int:
     if len(word) <= 2:
         return 0
     return min(asked, 1 if len(word) <= 5 else MAX_FUZZY_EDITS)
+
+
+def field_analyzer(schema: Schema, field: str) -> Analyzer:
+    """The analyzer of a text field of the schema (Whoosh types it as optional)."""
+    analyzer = schema[field].analyzer
+    assert analyzer is not None, f"{field} is a text field"
+    return analyzer
 
 
 class QueryParser:
@@ -107,9 +115,7 @@ class QueryParser:
         res = resolve(kind, name)
         if res is not None:
             return entity_query(self.schema, res)
-        analyzer = self.schema[kind].analyzer
-        assert analyzer is not None, f"{kind} is a text field"
-        words = [t.text for t in analyzer(name)]
+        words = [t.text for t in field_analyzer(self.schema, kind)(name)]
         if not words:
             raise QueryError(f"the {kind} filter {name!r} has no words to look for")
         if len(words) == 1:
